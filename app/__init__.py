@@ -1,0 +1,107 @@
+"""Wellthread: a well-child visit companion for pediatric primary-care teams (birth to 3 years)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+
+from app import config as settings
+from app.core import templating
+from app.core.cli import register_cli
+from app.core.errors import register_error_handlers
+from app.core.i18n import select_locale, select_timezone
+from app.db import configure_sqlite, render_migration_item
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: defaults ← environment ← `config`."""
+    app = Flask(
+        __name__,
+        template_folder=str(settings.REPO_ROOT / "templates"),
+        static_folder=str(settings.REPO_ROOT / "static"),
+        instance_relative_config=True,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.defaults(app.instance_path))
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    templating.register(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(settings.REPO_ROOT / "migrations"),
+        render_as_batch=True,  # SQLite can only ALTER tables through Alembic's batch mode
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.accounts.views import admin_bp as accounts_admin_bp
+    from app.accounts.views import bp as accounts_bp
+    from app.appointments.views import bp as appointments_bp
+    from app.audit.views import bp as audit_bp
+    from app.clinics.views import bp as clinics_bp
+    from app.families.views import bp as families_bp
+    from app.home.views import bp as home_bp
+    from app.practices.views import bp as practices_bp
+
+    for blueprint in (
+        accounts_bp,
+        accounts_admin_bp,
+        home_bp,
+        families_bp,
+        appointments_bp,
+        practices_bp,
+        clinics_bp,
+        audit_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """A per-installation key kept in the instance folder, so a plain `flask run` needs no setup."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+        "base-uri 'none'; object-src 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static":
+        # Pages carry families' data: never keep them in a shared or browser cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response

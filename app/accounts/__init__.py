@@ -1,0 +1,1 @@
+"""Staff and partner accounts: sign-in, memberships with roles, user administration."""

@@ -1,0 +1,1 @@
+"""Appointments: the clinic's schedule of well-child visits, entered or imported from CSV."""

@@ -1,0 +1,1 @@
+"""The clinic's audit log: read, filter and export (clinic admins)."""

@@ -1,0 +1,1 @@
+"""Clinics (tenants), their sites, settings and partner organizations."""

@@ -1,0 +1,70 @@
+"""Clinic, Site and PartnerOrganization rows."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, TimestampMixin, enum_column
+
+
+class Clinic(TimestampMixin, Base):
+    """A practice: every family's record belongs to exactly one clinic."""
+
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: Language used for pages when neither the user nor the browser names one we have.
+    default_locale: Mapped[str] = mapped_column(sa.String(10), default="en")
+    #: IANA zone: "today", appointment times and dates on pages are in this zone.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
+
+    sites: Mapped[list[Site]] = relationship(back_populates="clinic", order_by="Site.name")
+
+
+class Site(Base):
+    """A location of a clinic where visits happen."""
+
+    __tablename__ = "sites"
+    __table_args__ = (sa.UniqueConstraint("clinic_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(sa.ForeignKey("clinics.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+    clinic: Mapped[Clinic] = relationship(back_populates="sites")
+
+
+class PartnerKind(enum.StrEnum):
+    LEGAL_AID = "legal_aid"
+    COMMUNITY = "community"
+
+    @property
+    def label(self) -> str:
+        return str(PARTNER_KIND_LABELS[self])
+
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.LEGAL_AID: _l("Legal partner (medical-legal partnership)"),
+    PartnerKind.COMMUNITY: _l("Community organization"),
+}
+
+
+class PartnerOrganization(TimestampMixin, Base):
+    """An outside organization the clinic works with; its users see only what is sent to them."""
+
+    __tablename__ = "partner_organizations"
+    __table_args__ = (sa.UniqueConstraint("clinic_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(sa.ForeignKey("clinics.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[PartnerKind] = mapped_column(enum_column(PartnerKind, "partner_kind"))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    is_active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,74 @@
+"""State changes for clinics: creation with their practice catalogue, settings, sites, partners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.clinics.models import Clinic, PartnerKind, PartnerOrganization, Site
+from app.core.audit import AuditAction, changed_fields, record_audit
+from app.core.errors import DomainError
+from app.extensions import db
+from app.practices.operations import seed_practice_catalogue
+
+
+def create_clinic(
+    *, name: str, slug: str, default_locale: str = "en", timezone: str = "America/New_York"
+) -> Clinic:
+    """Open a clinic with the 14 common practices as its starting catalogue."""
+    if db.session.scalar(sa.select(Clinic.id).where(Clinic.slug == slug)):
+        raise DomainError(_("A clinic with this short name already exists."), code="duplicate")
+    clinic = Clinic(name=name, slug=slug, default_locale=default_locale, timezone=timezone)
+    db.session.add(clinic)
+    db.session.flush()
+    seed_practice_catalogue(clinic.id)
+    record_audit(AuditAction.CREATE, clinic, clinic_id=clinic.id)
+    return clinic
+
+
+def update_clinic_settings(
+    clinic: Clinic, *, name: str, default_locale: str, timezone: str
+) -> Clinic:
+    """Change the clinic's name, default page language and time zone."""
+    clinic.name, clinic.default_locale, clinic.timezone = name, default_locale, timezone
+    record_audit(AuditAction.UPDATE, clinic, details={"fields": changed_fields(clinic)})
+    return clinic
+
+
+def add_site(clinic_id: int, name: str) -> Site:
+    """Add a location where the clinic sees families."""
+    name = name.strip()
+    if db.session.scalar(sa.select(Site.id).where(Site.clinic_id == clinic_id, Site.name == name)):
+        raise DomainError(_("The clinic already has a site with this name."), code="duplicate")
+    site = Site(clinic_id=clinic_id, name=name)
+    db.session.add(site)
+    record_audit(AuditAction.CREATE, site)
+    return site
+
+
+def save_partner_organization(
+    clinic_id: int, organization: PartnerOrganization | None, **fields: Any
+) -> PartnerOrganization:
+    """Create or update a partner organization; names are unique within the clinic."""
+    fields["name"] = fields["name"].strip()
+    fields["kind"] = PartnerKind(fields["kind"])
+    clash = sa.select(PartnerOrganization.id).where(
+        PartnerOrganization.clinic_id == clinic_id, PartnerOrganization.name == fields["name"]
+    )
+    if organization is not None:
+        clash = clash.where(PartnerOrganization.id != organization.id)
+    if db.session.scalar(clash):
+        raise DomainError(
+            _("A partner organization with this name already exists."), code="duplicate"
+        )
+    if organization is None:
+        organization = PartnerOrganization(clinic_id=clinic_id, **fields)
+        db.session.add(organization)
+        record_audit(AuditAction.CREATE, organization)
+        return organization
+    for key, value in fields.items():
+        setattr(organization, key, value)
+    record_audit(AuditAction.UPDATE, organization, details={"fields": changed_fields(organization)})
+    return organization

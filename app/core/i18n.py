@@ -1,0 +1,32 @@
+"""Locale selection: the user's saved choice, then the session, then Accept-Language, then the clinic."""
+
+from __future__ import annotations
+
+from flask import current_app, g, has_request_context, request, session
+from flask_login import current_user
+
+
+def available_locales() -> tuple[str, ...]:
+    return current_app.config["WELLTHREAD_LOCALES"]
+
+
+def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    locales = available_locales()
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in locales:
+        return user_locale
+    if session.get("locale") in locales:
+        return session["locale"]
+    if best := request.accept_languages.best_match(locales):
+        return best
+    clinic = getattr(g, "clinic", None)
+    if clinic is not None and clinic.default_locale in locales:
+        return clinic.default_locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    clinic = getattr(g, "clinic", None)
+    return clinic.timezone if clinic is not None else "UTC"

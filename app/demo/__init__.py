@@ -1,0 +1,1 @@
+"""Synthetic demo clinic for newcomers and screenshots."""

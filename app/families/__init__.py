@@ -1,0 +1,1 @@
+"""Households, their caregivers and children, and program enrolment (HealthySteps, DULCE)."""

@@ -1,0 +1,161 @@
+"""The access matrix: every registered endpoint × anonymous, every wrong role, the wrong clinic.
+
+Endpoints are read from the app's URL map, so a new endpoint is covered without editing this file;
+one that declares neither `require_role` nor `public` fails here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+
+from app.core.roles import NavigatorKind, Role
+from app.families.models import Program
+from app.families.operations import enrol_in_program
+from app.practices.queries import practices_of
+
+PUBLIC_ENDPOINTS = {"accounts.sign_in", "accounts.set_language", "home.health"}
+
+
+@dataclass
+class ClinicWorld:
+    clinic: object
+    members: dict
+    ids: dict
+
+
+def build_world(make) -> ClinicWorld:
+    clinic = make.clinic()
+    members = {role: make.member(clinic, role) for role in Role}
+    specialist = make.member(
+        clinic, Role.NAVIGATOR, navigator_kind=NavigatorKind.DULCE_FAMILY_SPECIALIST
+    )
+    household = make.household(clinic)
+    caregiver = make.caregiver(household)
+    child = make.child(household, date_of_birth=make.today - timedelta(days=40))
+    enrolment = enrol_in_program(
+        child,
+        program=Program.DULCE,
+        enrolled_on=make.today,
+        family_specialist_id=specialist.user_id,
+    )
+    appointment = make.appointment(child)
+    ids = {
+        "household_id": household.id,
+        "caregiver_id": caregiver.id,
+        "child_id": child.id,
+        "enrolment_id": enrolment.id,
+        "appointment_id": appointment.id,
+        "membership_id": members[Role.FRONT_DESK].id,
+        "organization_id": members[Role.PARTNER].partner_organization_id,
+        "practice_id": practices_of(clinic.id)[0].id,
+    }
+    return ClinicWorld(clinic, members, ids)
+
+
+def endpoint_requests(app: Flask):
+    """(endpoint, method, path arguments) for every route of the app."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        arguments = sorted(rule.arguments - set(rule.defaults or {}))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, arguments
+
+
+def url_for_world(rule, arguments, world: ClinicWorld) -> str:
+    missing = [name for name in arguments if name not in world.ids]
+    assert not missing, f"{rule.endpoint}: teach the access matrix how to build {missing}"
+    return rule.build({name: world.ids[name] for name in arguments}, append_unknown=False)[1]
+
+
+def view_of(app: Flask, endpoint: str):
+    return app.view_functions[endpoint]
+
+
+@pytest.fixture
+def world(make) -> ClinicWorld:
+    return build_world(make)
+
+
+@pytest.fixture
+def other_world(make) -> ClinicWorld:
+    return build_world(make)
+
+
+def test_every_endpoint_declares_who_may_use_it(app):
+    undeclared = [
+        rule.endpoint
+        for rule, _method, _args in endpoint_requests(app)
+        if not hasattr(view_of(app, rule.endpoint), "allowed_roles")
+        and not getattr(view_of(app, rule.endpoint), "is_public", False)
+    ]
+    assert undeclared == []
+
+
+def test_only_the_intended_endpoints_are_public(app):
+    public = {
+        rule.endpoint
+        for rule, _m, _a in endpoint_requests(app)
+        if getattr(view_of(app, rule.endpoint), "is_public", False)
+    }
+    assert public == PUBLIC_ENDPOINTS
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, client, world):
+    leaks = []
+    for rule, method, arguments in endpoint_requests(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        response = client.open(url_for_world(rule, arguments, world), method=method)
+        if response.status_code != 302 or "/sign-in" not in response.headers["Location"]:
+            leaks.append((rule.endpoint, method, response.status_code))
+    assert leaks == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_wrong_roles_are_refused(app, login, world, role):
+    client = login(world.members[role])
+    leaks = []
+    for rule, method, arguments in endpoint_requests(app):
+        allowed = getattr(view_of(app, rule.endpoint), "allowed_roles", None)
+        if allowed is None or role in allowed:
+            continue
+        response = client.open(url_for_world(rule, arguments, world), method=method)
+        if response.status_code != 403:
+            leaks.append((rule.endpoint, method, response.status_code))
+    assert leaks == []
+
+
+def _a_role_allowed(app, endpoint: str) -> Role:
+    allowed = view_of(app, endpoint).allowed_roles
+    return next(role for role in Role if role in allowed)
+
+
+def test_other_clinics_records_do_not_exist(app, login, world, other_world):
+    leaks = []
+    for rule, method, arguments in endpoint_requests(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS or not arguments:
+            continue
+        client = login(world.members[_a_role_allowed(app, rule.endpoint)])
+        response = client.open(url_for_world(rule, arguments, other_world), method=method)
+        client.post("/sign-out")
+        if response.status_code != 404:
+            leaks.append((rule.endpoint, method, response.status_code))
+    assert leaks == []
+
+
+def test_every_page_opens_for_a_role_allowed_to_see_it(app, login, world):
+    broken = []
+    for rule, method, arguments in endpoint_requests(app):
+        if method != "GET" or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        client = login(world.members[_a_role_allowed(app, rule.endpoint)])
+        response = client.get(url_for_world(rule, arguments, world))
+        client.post("/sign-out")
+        if response.status_code != 200:
+            broken.append((rule.endpoint, response.status_code))
+    assert broken == []
