@@ -16,6 +16,7 @@ from app.core.cli import register_cli
 from app.core.errors import register_error_handlers
 from app.core.i18n import select_locale, select_timezone
 from app.db import configure_sqlite, render_migration_item
+from app.demo.cli import register as register_demo_cli
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    register_demo_cli(app)
     templating.register(app)
     app.after_request(_security_headers)
     return app

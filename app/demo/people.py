@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from random import Random
 from typing import TypeVar
@@ -24,22 +24,116 @@ class NamePool:
 
 NAMES = {
     "en": NamePool(
-        female=("Emma", "Olivia", "Harper", "Abigail", "Madison", "Chloe", "Grace", "Hannah",
-                "Zoe", "Aaliyah", "Destiny", "Jasmine", "Brianna", "Kayla", "Leah", "Nora"),
-        male=("Liam", "Noah", "James", "Elijah", "Lucas", "Mason", "Caleb", "Wyatt", "Jayden",
-              "Malik", "Isaiah", "Andre", "Tyler", "Owen", "Marcus", "Ethan"),
-        family=("Johnson", "Williams", "Brown", "Miller", "Davis", "Wilson", "Anderson",
-                "Thomas", "Jackson", "Harris", "Thompson", "Robinson", "Walker", "Carter",
-                "Brooks", "Bennett", "Sullivan", "Murphy", "Coleman", "Reed"),
+        female=(
+            "Emma",
+            "Olivia",
+            "Harper",
+            "Abigail",
+            "Madison",
+            "Chloe",
+            "Grace",
+            "Hannah",
+            "Zoe",
+            "Aaliyah",
+            "Destiny",
+            "Jasmine",
+            "Brianna",
+            "Kayla",
+            "Leah",
+            "Nora",
+        ),
+        male=(
+            "Liam",
+            "Noah",
+            "James",
+            "Elijah",
+            "Lucas",
+            "Mason",
+            "Caleb",
+            "Wyatt",
+            "Jayden",
+            "Malik",
+            "Isaiah",
+            "Andre",
+            "Tyler",
+            "Owen",
+            "Marcus",
+            "Ethan",
+        ),
+        family=(
+            "Johnson",
+            "Williams",
+            "Brown",
+            "Miller",
+            "Davis",
+            "Wilson",
+            "Anderson",
+            "Thomas",
+            "Jackson",
+            "Harris",
+            "Thompson",
+            "Robinson",
+            "Walker",
+            "Carter",
+            "Brooks",
+            "Bennett",
+            "Sullivan",
+            "Murphy",
+            "Coleman",
+            "Reed",
+        ),
     ),
     "es": NamePool(
-        female=("María", "Guadalupe", "Sofía", "Valentina", "Camila", "Ximena", "Daniela",
-                "Lucía", "Mariana", "Isabella", "Fernanda", "Rosa", "Carmen", "Yesenia"),
-        male=("José", "Juan", "Luis", "Carlos", "Miguel", "Santiago", "Mateo", "Diego",
-              "Alejandro", "Jesús", "Emiliano", "Javier", "Héctor", "Andrés"),
-        family=("García", "Hernández", "López", "Martínez", "Rodríguez", "González", "Pérez",
-                "Sánchez", "Ramírez", "Flores", "Cruz", "Morales", "Reyes", "Ortiz",
-                "Castillo", "Vargas"),
+        female=(
+            "María",
+            "Guadalupe",
+            "Sofía",
+            "Valentina",
+            "Camila",
+            "Ximena",
+            "Daniela",
+            "Lucía",
+            "Mariana",
+            "Isabella",
+            "Fernanda",
+            "Rosa",
+            "Carmen",
+            "Yesenia",
+        ),
+        male=(
+            "José",
+            "Juan",
+            "Luis",
+            "Carlos",
+            "Miguel",
+            "Santiago",
+            "Mateo",
+            "Diego",
+            "Alejandro",
+            "Jesús",
+            "Emiliano",
+            "Javier",
+            "Héctor",
+            "Andrés",
+        ),
+        family=(
+            "García",
+            "Hernández",
+            "López",
+            "Martínez",
+            "Rodríguez",
+            "González",
+            "Pérez",
+            "Sánchez",
+            "Ramírez",
+            "Flores",
+            "Cruz",
+            "Morales",
+            "Reyes",
+            "Ortiz",
+            "Castillo",
+            "Vargas",
+        ),
     ),
     "vi": NamePool(
         female=("Linh", "Lan", "Mai", "Thảo", "Ngọc", "Hương", "Trang", "Vy"),
@@ -57,11 +151,29 @@ NAMES = {
         family=("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou"),
     ),
     "ht": NamePool(
-        female=("Marie", "Nadège", "Fabiola", "Widline", "Mirlande", "Roseline", "Darline",
-                "Guerline"),
+        female=(
+            "Marie",
+            "Nadège",
+            "Fabiola",
+            "Widline",
+            "Mirlande",
+            "Roseline",
+            "Darline",
+            "Guerline",
+        ),
         male=("Jean", "Wesley", "Ricardo", "Stanley", "Fritz", "Pierre", "Evens", "Reginald"),
-        family=("Joseph", "Jean-Baptiste", "Pierre", "Louis", "Charles", "Désir", "Étienne",
-                "Augustin", "Toussaint", "Saint-Fleur"),
+        family=(
+            "Joseph",
+            "Jean-Baptiste",
+            "Pierre",
+            "Louis",
+            "Charles",
+            "Désir",
+            "Étienne",
+            "Augustin",
+            "Toussaint",
+            "Saint-Fleur",
+        ),
     ),
     "so": NamePool(
         female=("Hodan", "Amina", "Faadumo", "Sahra", "Ifrah", "Hawa"),
@@ -73,29 +185,51 @@ NAMES = {
         male=("João", "Pedro", "Gustavo", "Rafael", "Thiago", "Vinícius"),
         family=("Silva", "Santos", "Oliveira", "Souza", "Costa", "Pereira", "Almeida"),
     ),
-}  # fmt: skip
+}
 
 #: Every demo family's language is drawn from these weights, after the opening households have
 #: shown each one once, so the schedule always has families who need an interpreter.
-LANGUAGE_WEIGHTS = {"en": 40, "es": 30, "vi": 6, "ar": 6, "zh": 6, "ht": 6, "so": 3, "pt": 3}
+LANGUAGE_WEIGHTS = {"en": 38, "es": 34, "vi": 6, "ar": 6, "zh": 6, "ht": 6, "so": 3, "pt": 3}
 
 #: Self-reported categories a demo caregiver of each language might give; None = not asked yet.
 BACKGROUNDS: dict[str, tuple[tuple[R, ...] | None, ...]] = {
-    "en": ((R.WHITE,), (R.BLACK_AFRICAN_AMERICAN,), (R.WHITE, R.HISPANIC_LATINO),
-           (R.BLACK_AFRICAN_AMERICAN, R.WHITE), (R.AMERICAN_INDIAN_ALASKA_NATIVE,),
-           (R.NATIVE_HAWAIIAN_PACIFIC_ISLANDER,), (R.ASIAN,), (R.DECLINED,), None),
-    "es": ((R.HISPANIC_LATINO,), (R.HISPANIC_LATINO, R.WHITE),
-           (R.HISPANIC_LATINO, R.AMERICAN_INDIAN_ALASKA_NATIVE), None),
+    "en": (
+        (R.WHITE,),
+        (R.BLACK_AFRICAN_AMERICAN,),
+        (R.WHITE, R.HISPANIC_LATINO),
+        (R.BLACK_AFRICAN_AMERICAN, R.WHITE),
+        (R.AMERICAN_INDIAN_ALASKA_NATIVE,),
+        (R.NATIVE_HAWAIIAN_PACIFIC_ISLANDER,),
+        (R.ASIAN,),
+        (R.DECLINED,),
+        None,
+    ),
+    "es": (
+        (R.HISPANIC_LATINO,),
+        (R.HISPANIC_LATINO, R.WHITE),
+        (R.HISPANIC_LATINO, R.AMERICAN_INDIAN_ALASKA_NATIVE),
+        None,
+    ),
     "vi": ((R.ASIAN,), None),
     "zh": ((R.ASIAN,), None),
     "ar": ((R.MIDDLE_EASTERN_NORTH_AFRICAN,), None),
     "ht": ((R.BLACK_AFRICAN_AMERICAN,), None),
     "so": ((R.BLACK_AFRICAN_AMERICAN,), None),
     "pt": ((R.WHITE,), (R.BLACK_AFRICAN_AMERICAN, R.WHITE), None),
-}  # fmt: skip
+}
 
-STREETS = ("Elm Street", "River Road", "Maple Avenue", "Harbor Way", "Chestnut Street",
-           "Mill Lane", "Union Avenue", "Park Terrace", "Cedar Court", "Bridge Street")  # fmt: skip
+STREETS = (
+    "Elm Street",
+    "River Road",
+    "Maple Avenue",
+    "Harbor Way",
+    "Chestnut Street",
+    "Mill Lane",
+    "Union Avenue",
+    "Park Terrace",
+    "Cedar Court",
+    "Bridge Street",
+)
 
 
 def draw(rng: Random, weights: Mapping[T, int]) -> T:
@@ -109,9 +243,10 @@ def household_language(rng: Random, index: int) -> str:
     return languages[index] if index < len(languages) else draw(rng, LANGUAGE_WEIGHTS)
 
 
-def given_name(rng: Random, language: str, *, is_female: bool) -> str:
-    pool = NAMES[language]
-    return rng.choice(pool.female if is_female else pool.male)
+def given_name(rng: Random, language: str, *, is_female: bool, taken: Collection[str] = ()) -> str:
+    """A given name for the language, other than those `taken` in the family already."""
+    pool = NAMES[language].female if is_female else NAMES[language].male
+    return rng.choice([name for name in pool if name not in taken] or pool)
 
 
 def family_name(rng: Random, language: str) -> str:

@@ -1,0 +1,102 @@
+"""The demo clinic: every role can sign in and the schedule looks like a clinic's working week."""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.models import Membership
+from app.appointments.models import VISIT_AGE_DAYS, Appointment, VisitKind
+from app.appointments.queries import appointments_on_day
+from app.clinics.models import Clinic
+from app.core.roles import NavigatorKind, Role
+from app.demo.cli import seed_demo
+from app.demo.seed import DEMO_SLUG, DEMO_TIMEZONE, seed_demo_clinic
+from app.families.models import Caregiver, Child, Household
+
+WEDNESDAY = date(2026, 3, 11)
+SATURDAY = date(2026, 3, 14)
+PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def demo(db_session):
+    return seed_demo_clinic(WEDNESDAY, password=PASSWORD)
+
+
+def _closest_visit(age_in_days: int) -> VisitKind:
+    return min(VISIT_AGE_DAYS, key=lambda kind: abs(VISIT_AGE_DAYS[kind] - age_in_days))
+
+
+def test_every_role_has_a_demo_account(demo, db_session):
+    memberships = db_session.scalars(
+        sa.select(Membership).where(Membership.clinic_id == demo.clinic.id)
+    ).all()
+    assert {m.role for m in memberships} == set(Role)
+    assert {m.navigator_kind for m in memberships if m.navigator_kind} == set(NavigatorKind)
+    assert all(m.user.email.endswith("@riverside.example") for m in memberships)
+    assert len(demo.accounts) == len(memberships)
+
+
+def test_demo_has_at_least_sixty_households(demo, db_session):
+    households = db_session.scalar(
+        sa.select(sa.func.count(Household.id)).where(Household.clinic_id == demo.clinic.id)
+    )
+    assert households >= 60
+    assert demo.households == households
+
+
+def test_every_well_child_visit_age_is_represented(demo, db_session):
+    children = db_session.scalars(sa.select(Child).where(Child.clinic_id == demo.clinic.id)).all()
+    closest = {_closest_visit((WEDNESDAY - child.date_of_birth).days) for child in children}
+    booked = set(
+        db_session.scalars(
+            sa.select(Appointment.visit_kind).where(Appointment.clinic_id == demo.clinic.id)
+        )
+    )
+    assert set(VisitKind) - {VisitKind.OTHER} <= closest | booked
+
+
+def test_caregivers_speak_at_least_four_languages(demo, db_session):
+    languages = set(
+        db_session.scalars(
+            sa.select(Caregiver.preferred_language).where(Caregiver.clinic_id == demo.clinic.id)
+        )
+    )
+    assert len(languages) >= 4
+
+
+@pytest.mark.parametrize("today", [WEDNESDAY, SATURDAY])
+def test_today_is_busy_at_both_sites_with_both_clinicians(db_session, today):
+    summary = seed_demo_clinic(today, password=PASSWORD)
+    todays = appointments_on_day(summary.clinic.id, today, ZoneInfo(DEMO_TIMEZONE))
+    assert len(todays) >= 12
+    assert summary.appointments_today == len(todays)
+    assert len({a.site_id for a in todays}) == 2
+    assert len({a.clinician_id for a in todays}) == 2
+
+
+def test_seeding_again_changes_nothing_and_shows_the_accounts(app, demo, db_session):
+    result = app.test_cli_runner().invoke(seed_demo, [])
+    assert result.exit_code == 0
+    assert "already" in result.output
+    assert "dr.okafor@riverside.example" in result.output
+    assert (
+        db_session.scalar(sa.select(sa.func.count(Clinic.id)).where(Clinic.slug == DEMO_SLUG)) == 1
+    )
+
+
+def test_reset_is_refused_because_the_audit_log_is_append_only(app, demo):
+    result = app.test_cli_runner().invoke(seed_demo, ["--reset"])
+    assert result.exit_code == 1
+    assert "append-only" in result.output
+
+
+def test_seed_demo_prints_how_to_sign_in_as_every_role(app, db_session):
+    result = app.test_cli_runner().invoke(seed_demo, ["--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    for mailbox in ("admin", "manager", "nurse", "frontdesk", "dulce", "legal"):
+        assert f"{mailbox}@riverside.example" in result.output
+    assert PASSWORD in result.output
+    assert db_session.scalar(sa.select(Clinic.id).where(Clinic.slug == DEMO_SLUG)) is not None
