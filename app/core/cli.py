@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -21,32 +22,28 @@ def _pybabel(*args: str) -> None:
     subprocess.run(command, check=True, cwd=REPO_ROOT)  # noqa: S603 — fixed argv from this module, no shell
 
 
+EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--add-comments=i18n:",
+                   "--sort-by-file", "--add-location=file", "--project=Wellthread")  # fmt: skip
+
+
+def extract_catalogue(output: Path = POT) -> None:
+    """Collect every translatable string of the code and templates into `output`."""
+    _pybabel("extract", *EXTRACT_OPTIONS, "-o", str(output), ".")
+
+
 @translate.command()
 def extract() -> None:
     """Collect every translatable string into translations/messages.pot."""
-    _pybabel(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_l",
-        "-k",
-        "lazy_gettext",
-        "--add-comments=i18n:",
-        "--sort-by-file",
-        "--add-location=file",
-        "--project=Wellthread",
-        "-o",
-        str(POT),
-        ".",
-    )
+    extract_catalogue()
 
 
 @translate.command()
 def update() -> None:
     """Extract, then merge new strings into every locale's catalogue."""
-    extract.callback()  # type: ignore[misc]
-    _pybabel("update", "-i", str(POT), "-d", "translations", "--no-fuzzy-matching")
+    extract_catalogue()
+    _pybabel(
+        "update", "-i", str(POT), "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete"
+    )
 
 
 @translate.command(name="compile")
