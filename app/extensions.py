@@ -8,7 +8,10 @@ from flask_wtf import CSRFProtect
 
 from app.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# A request commits once, at its end, then renders what it loaded: reloading every row after the
+# commit would only cost queries.
+SESSION_OPTIONS = {"expire_on_commit": False}
+db = SQLAlchemy(model_class=Base, session_options=dict(SESSION_OPTIONS))
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -11,15 +11,20 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 
+import flask_babel
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.extensions import db
+from app.config import REPO_ROOT
+from app.extensions import SESSION_OPTIONS, db
 from tests.factories import Factory
 
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -48,8 +53,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+def _compile_catalogues() -> None:
+    """Tests read the current .po files, compiled, whatever state the working tree's .mo files are in."""
+    for po in (REPO_ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        with open(po, "rb") as source:
+            catalog = read_po(source)
+        with open(po.with_suffix(".mo"), "wb") as target:
+            write_mo(target, catalog)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    _compile_catalogues()
     app = create_app(
         {
             "TESTING": True,
@@ -75,9 +90,12 @@ def db_session(app: Flask) -> Iterator[sa.orm.scoped_session]:
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        # A plain Session: Flask-SQLAlchemy's own would pick the engine and escape the transaction.
+        # One session per app context, as in the app, each inside its own savepoint.
+        factory = sa.orm.sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", **SESSION_OPTIONS
         )
+        db.session = sa.orm.scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield db.session
         finally:
@@ -92,8 +110,29 @@ def make(db_session) -> Factory:
     return Factory(today=date.today())
 
 
+class _Client(FlaskClient):
+    """Make each request behave as in production although it shares the test's app context.
+
+    The test's set-up is committed first (to its savepoint), so a request that rolls back
+    cannot take it along; `g` and the cached locale start empty, as in a fresh app context;
+    whatever the request left uncommitted is rolled back, as the app's teardown would.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        g.__dict__.clear()
+        flask_babel.refresh()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            db.session.rollback()
+            g.__dict__.clear()
+            flask_babel.refresh()
+
+
 @pytest.fixture
 def client(app: Flask, db_session) -> FlaskClient:
+    app.test_client_class = _Client
     return app.test_client()
 
 
@@ -108,3 +147,28 @@ def login(client: FlaskClient):
         return client
 
     return sign_in
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_args) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(db_session):
+    """`with count_queries() as counted: ...` then `counted.count` is the number of SQL statements."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting

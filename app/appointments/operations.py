@@ -60,29 +60,32 @@ def _check(clinic_id: int, fields: dict[str, Any]) -> None:
         fields["interpreter_language"] = None
 
 
-def _flush_unique(appointment: Appointment) -> None:
-    """Flush in a savepoint so a double booking (even a concurrent one) is a clear, clean refusal."""
+def _save_unique(appointment: Appointment, fields: dict[str, Any]) -> list[str]:
+    """Apply `fields` and flush in a savepoint, so a double booking (even a concurrent one) is a
+    clear, clean refusal; returns the names of the fields that changed."""
+    name = appointment.child.full_name
     try:
+        # Opening a savepoint first flushes whatever is pending, outside it; so the booking is added
+        # and changed only inside it, and its rollback takes a refused booking or change back out.
         with db.session.begin_nested():
+            db.session.add(appointment)
+            for key, value in fields.items():
+                setattr(appointment, key, value)
+            changed = changed_fields(appointment)
             db.session.flush()
     except IntegrityError:
         raise DomainError(
-            _(
-                "%(name)s already has an appointment at this time.",
-                name=appointment.child.full_name,
-            ),
+            _("%(name)s already has an appointment at this time.", name=name),
             code="double_booking",
         ) from None
+    return changed
 
 
 def schedule_appointment(child: Child, *, scheduled_at: datetime, **fields: Any) -> Appointment:
     """Book a visit for a child."""
     _check(child.clinic_id, fields)
-    appointment = Appointment(
-        clinic_id=child.clinic_id, child=child, scheduled_at=scheduled_at, **fields
-    )
-    db.session.add(appointment)
-    _flush_unique(appointment)
+    appointment = Appointment(clinic_id=child.clinic_id, child=child)
+    _save_unique(appointment, {"scheduled_at": scheduled_at, **fields})
     record_audit(AuditAction.CREATE, appointment)
     return appointment
 
@@ -90,10 +93,7 @@ def schedule_appointment(child: Child, *, scheduled_at: datetime, **fields: Any)
 def update_appointment(appointment: Appointment, **fields: Any) -> Appointment:
     """Change an appointment's time, kind, clinician, status or details."""
     _check(appointment.clinic_id, fields)
-    for key, value in fields.items():
-        setattr(appointment, key, value)
-    changed = changed_fields(appointment)
-    _flush_unique(appointment)
+    changed = _save_unique(appointment, fields)
     if changed:
         record_audit(AuditAction.UPDATE, appointment, details={"fields": changed})
     return appointment
@@ -273,7 +273,8 @@ def _import_row(context: ImportContext, line: int, row: dict[str, str]) -> Impor
     return ImportRow(line, "created", _("Added %(name)s.", name=child.full_name), appointment)
 
 
-def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and each row with the line it ends on (blank lines are skipped, not renumbered)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -296,7 +297,8 @@ def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     for raw in reader:
         if len(rows) >= IMPORT_MAX_ROWS:
             raise DomainError(_("The file has more than %(count)d rows.", count=IMPORT_MAX_ROWS))
-        rows.append({key: (value or "") for key, value in raw.items() if key in KNOWN_COLUMNS})
+        fields = {key: (value or "") for key, value in raw.items() if key in KNOWN_COLUMNS}
+        rows.append((reader.line_num, fields))
     return header, rows
 
 
@@ -308,11 +310,12 @@ def import_schedule(context: ImportContext, content: bytes) -> ImportReport:
     except (DomainError, csv.Error) as error:
         report.file_error = getattr(error, "message", None) or _("The file is not a readable CSV.")
         return report
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         report.rows.append(_import_row(context, line, row))
     record_audit(
         AuditAction.IMPORT,
         object_type="appointments",
+        clinic_id=context.clinic_id,
         details={
             "created": report.count("created"),
             "skipped": report.count("skipped"),

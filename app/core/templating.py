@@ -7,8 +7,9 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 
+from app.core.clock import whole_months_between
 from app.core.i18n import available_locales
 
 
@@ -43,6 +44,17 @@ def _time(value: datetime | None, fmt: str = "short") -> str:
     return format_time(value, fmt) if value else ""
 
 
+def child_age(born: date, on: date) -> str:
+    """Age as a pediatric team says it: days, then weeks until 2 months, then months."""
+    days = (on - born).days
+    if days < 14:
+        return ngettext("%(num)d day", "%(num)d days", max(days, 0))
+    if days < 61:
+        return ngettext("%(num)d week", "%(num)d weeks", days // 7)
+    months = whole_months_between(born, on)
+    return ngettext("%(num)d month", "%(num)d months", months)
+
+
 def _template_context() -> dict[str, Any]:
     return {
         "current_membership": g.get("membership"),
@@ -55,7 +67,10 @@ def _template_context() -> dict[str, Any]:
 def register(app: Flask) -> None:
     # Keep runtime whitespace handling the same as extraction (babel.cfg: trimmed = true).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.add_extension(
+        "jinja2.ext.do"
+    )  # {% do list.append(x) %}: `set _ = …` would hide gettext
     app.jinja_env.filters.update(
-        date=_date, datetime=_datetime, time=_time, language_name=language_name
+        date=_date, datetime=_datetime, time=_time, language_name=language_name, age=child_age
     )
     app.context_processor(_template_context)

@@ -30,9 +30,14 @@ class ChildSearchForm(Form):
     class Meta(Form.Meta):
         csrf = False  # a GET search changes nothing
 
-    name = StringField(_l("Name of child or caregiver"), validators=[Optional(), Length(max=100)])
+    # default="": a link that carries only some of the criteria still searches.
+    name = StringField(
+        _l("Name of child or caregiver"), default="", validators=[Optional(), Length(max=100)]
+    )
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    record_number = StringField(_l("Record number"), validators=[Optional(), Length(max=40)])
+    record_number = StringField(
+        _l("Record number"), default="", validators=[Optional(), Length(max=40)]
+    )
 
 
 class HouseholdForm(Form):

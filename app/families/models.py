@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import whole_months_between
 from app.db import Base, TimestampMixin, enum_column
 
 
@@ -211,8 +212,7 @@ class Child(TimestampMixin, Base):
         return f"{self.given_name} {self.family_name}"
 
     def age_in_months(self, on: date) -> int:
-        months = (on.year - self.date_of_birth.year) * 12 + on.month - self.date_of_birth.month
-        return months - (1 if on.day < self.date_of_birth.day else 0)
+        return whole_months_between(self.date_of_birth, on)
 
     def audit_refs(self) -> dict[str, Any]:
         return {"child_id": self.id, "household_id": self.household_id}

@@ -22,7 +22,8 @@ DULCE_LAST_ENROLMENT_AGE_MONTHS = 6
 
 def _apply(obj: Any, fields: dict[str, Any]) -> Any:
     for key, value in fields.items():
-        setattr(obj, key, value.strip() if isinstance(value, str) else value)
+        # `type(...) is str`: a StrEnum member (Sex.MALE) is a str too, and .strip() would unwrap it.
+        setattr(obj, key, value.strip() if type(value) is str else value)
     return obj
 
 
@@ -58,6 +59,7 @@ def save_caregiver(household: Household, caregiver: Caregiver | None, **fields: 
         for other in household.caregivers:
             if other is not caregiver:
                 other.is_primary_contact = False
+                _audit_change(other)
     if is_new:
         record_audit(AuditAction.CREATE, caregiver)
     else:

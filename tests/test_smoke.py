@@ -1,2 +1,0 @@
-def test_health_answers_without_signing_in(client):
-    assert client.get("/healthz").json == {"status": "ok"}
