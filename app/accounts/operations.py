@@ -17,16 +17,26 @@ from app.extensions import db
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None; either way the attempt is audited."""
+    """Return the active user with these credentials, or None; either way the attempt is audited.
+
+    Attempts on a known account are logged in the account's first clinic, so its admins see them.
+    """
     user = queries.get_user_by_email(email)
     valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.is_active or not queries.active_memberships(user):
-        record_audit(AuditAction.SIGN_IN_FAILED, details={"email": email.strip().lower()[:254]})
+    memberships = queries.active_memberships(user) if user is not None else []
+    clinic_id = memberships[0].clinic_id if memberships else None
+    if user is None or not valid or not user.is_active or not memberships:
+        record_audit(
+            AuditAction.SIGN_IN_FAILED,
+            clinic_id=clinic_id,
+            actor_user_id=None,
+            details={"email": email.strip().lower()[:254]},
+        )
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = now_utc()
-    record_audit(AuditAction.SIGN_IN, user, actor_user_id=user.id, clinic_id=None)
+    record_audit(AuditAction.SIGN_IN, user, actor_user_id=user.id, clinic_id=clinic_id)
     return user
 
 

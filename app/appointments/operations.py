@@ -27,6 +27,7 @@ from app.families.queries import child_by_record_number
 
 APPOINTMENT_FIELDS = frozenset(
     {
+        "child",
         "scheduled_at",
         "visit_kind",
         "clinician_id",
@@ -44,6 +45,9 @@ def _check(clinic_id: int, fields: dict[str, Any]) -> None:
     unknown = set(fields) - APPOINTMENT_FIELDS
     if unknown:
         raise TypeError(f"unknown appointment fields: {sorted(unknown)}")
+    child = fields.get("child")
+    if child is not None and child.clinic_id != clinic_id:
+        raise DomainError(_("No child has this record number."), code="child")
     clinician_id = fields.get("clinician_id")
     if clinician_id and not has_role_in_clinic(clinician_id, clinic_id, Role.CLINICIAN):
         raise DomainError(_("Choose a clinician of this clinic."), code="clinician")
@@ -63,7 +67,7 @@ def _check(clinic_id: int, fields: dict[str, Any]) -> None:
 def _save_unique(appointment: Appointment, fields: dict[str, Any]) -> list[str]:
     """Apply `fields` and flush in a savepoint, so a double booking (even a concurrent one) is a
     clear, clean refusal; returns the names of the fields that changed."""
-    name = appointment.child.full_name
+    name = fields.get("child", appointment.child).full_name
     try:
         # Opening a savepoint first flushes whatever is pending, outside it; so the booking is added
         # and changed only inside it, and its rollback takes a refused booking or change back out.

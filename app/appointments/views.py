@@ -81,8 +81,7 @@ def _save(form: AppointmentForm, appointment: Appointment | None) -> Appointment
     try:
         if appointment is None:
             return operations.schedule_appointment(child, **fields)
-        appointment.child = child
-        return operations.update_appointment(appointment, **fields)
+        return operations.update_appointment(appointment, child=child, **fields)
     except DomainError as error:
         db.session.rollback()
         form.at.errors.append(error.message)

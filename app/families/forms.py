@@ -56,6 +56,7 @@ class CaregiverForm(Form):
     relationship_to_child = SelectField(
         _l("Relationship to the children"),
         choices=_choices(Relationship),
+        coerce=Relationship,
         validators=[DataRequired()],
     )
     preferred_language = SelectField(
@@ -78,16 +79,18 @@ class ChildForm(Form):
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=100)])
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
     date_of_birth = DateField(_l("Date of birth"), validators=[DataRequired()])
-    sex = SelectField(_l("Sex"), choices=_choices(Sex), validators=[DataRequired()])
+    sex = SelectField(_l("Sex"), choices=_choices(Sex), coerce=Sex, validators=[DataRequired()])
     record_number = StringField(_l("Record number"), validators=[DataRequired(), Length(max=40)])
     insurance = SelectField(
-        _l("Insurance"), choices=_choices(Insurance), validators=[DataRequired()]
+        _l("Insurance"), choices=_choices(Insurance), coerce=Insurance, validators=[DataRequired()]
     )
     primary_clinician_id = SelectField(_l("Primary clinician"), coerce=str, validators=[Optional()])
 
 
 class EnrolmentForm(Form):
-    program = SelectField(_l("Program"), choices=_choices(Program), validators=[DataRequired()])
+    program = SelectField(
+        _l("Program"), choices=_choices(Program), coerce=Program, validators=[DataRequired()]
+    )
     enrolled_on = DateField(_l("Enrolled on"), validators=[DataRequired()])
     healthysteps_tier = IntegerField(
         _l("HealthySteps tier"),

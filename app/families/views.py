@@ -24,7 +24,7 @@ from app.families.forms import (
     EnrolmentForm,
     HouseholdForm,
 )
-from app.families.models import Caregiver, Child, Household, Program, ProgramEnrolment
+from app.families.models import Caregiver, Child, Household, ProgramEnrolment
 
 bp = Blueprint("families", __name__, url_prefix="/families", template_folder="templates")
 
@@ -233,7 +233,7 @@ def enrol(child_id: int):
         try:
             operations.enrol_in_program(
                 child_record,
-                program=Program(form.program.data),
+                program=form.program.data,
                 enrolled_on=form.enrolled_on.data,
                 healthysteps_tier=form.healthysteps_tier.data,
                 family_specialist_id=int(form.family_specialist_id.data or 0) or None,

@@ -139,3 +139,20 @@ def test_pages_are_never_cached_and_framing_is_refused(login, make):
     response = login(make.member(make.clinic())).get("/")
     assert response.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_admins_see_failed_attempts_on_their_own_clinics_accounts_only(app, login, make):
+    clinic, elsewhere = make.clinic(), make.clinic()
+    nurse = make.member(clinic, Role.NURSE_MA)
+    admin, other_admin = (
+        make.member(clinic, Role.CLINIC_ADMIN),
+        make.member(elsewhere, Role.CLINIC_ADMIN),
+    )
+    app.test_client().post(
+        "/sign-in", data={"email": nurse.user.email, "password": "guessing at it"}
+    )
+    client = login(admin)
+    assert "No entries match." not in text_of(client.get("/admin/audit/?action=sign_in_failed"))
+    client.post("/sign-out")
+    client = login(other_admin)
+    assert "No entries match." in text_of(client.get("/admin/audit/?action=sign_in_failed"))

@@ -5,30 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from app.appointments.models import Appointment, AppointmentStatus, VisitKind
+from app.appointments.models import AppointmentStatus, VisitKind
 from app.appointments.operations import schedule_appointment, update_appointment
-from app.core.audit import AuditEvent
 from app.core.errors import DomainError
 from app.core.roles import Role
-
-
-def appointments_of(db_session, clinic) -> list[Appointment]:
-    return list(
-        db_session.scalars(
-            sa.select(Appointment)
-            .where(Appointment.clinic_id == clinic.id)
-            .order_by(Appointment.id)
-        )
-    )
-
-
-def events(db_session, action: str, **where) -> list[AuditEvent]:
-    query = sa.select(AuditEvent).where(AuditEvent.action == action)
-    for name, value in where.items():
-        query = query.where(getattr(AuditEvent, name) == value)
-    return list(db_session.scalars(query.order_by(AuditEvent.id)))
+from tests.records import appointments_of, events
 
 
 @pytest.fixture

@@ -12,26 +12,7 @@ from babel.dates import format_time
 from app.appointments.models import Appointment, AppointmentStatus, VisitKind
 from app.core.audit import AuditEvent
 from app.core.roles import Role
-
-
-def appointments_of(db_session, clinic) -> list[Appointment]:
-    return list(
-        db_session.scalars(
-            sa.select(Appointment)
-            .where(Appointment.clinic_id == clinic.id)
-            .order_by(Appointment.id)
-        )
-    )
-
-
-def events(db_session, clinic, action: str) -> list[AuditEvent]:
-    return list(
-        db_session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.action == action, AuditEvent.clinic_id == clinic.id)
-            .order_by(AuditEvent.id)
-        )
-    )
+from tests.records import appointments_of, events
 
 
 def utc(day: date, hour: int, minute: int = 0, zone: str = "UTC") -> datetime:
@@ -199,7 +180,7 @@ def test_opening_an_appointment_is_audited(make, db_session, login, clinic, fron
     page = client.get(f"/appointments/{appointment.id}").text
 
     assert "Appointment for Mateo Rivera" in page
-    [event] = events(db_session, clinic, "view")
+    [event] = events(db_session, "view", clinic_id=clinic.id)
     assert (event.object_type, event.object_id) == ("appointments", str(appointment.id))
     assert event.child_id == mateo.id
     assert event.actor_user_id == front_desk.user_id
@@ -217,7 +198,7 @@ def test_rescheduling_through_the_form(make, db_session, login, clinic, front_de
     db_session.refresh(appointment)
     assert appointment.scheduled_at == utc(day, 11)
     assert appointment.status == AppointmentStatus.CHECKED_IN
-    [event] = events(db_session, clinic, "update")
+    [event] = events(db_session, "update", clinic_id=clinic.id)
     assert event.details == {"fields": ["scheduled_at", "status"]}
 
 
@@ -343,7 +324,7 @@ def test_viewing_the_schedule_is_audited(make, db_session, login, clinic, front_
 
     schedule(client, day)
 
-    [event] = events(db_session, clinic, "view")
+    [event] = events(db_session, "view", clinic_id=clinic.id)
     assert event.object_type == "schedule"
     assert event.details == {"day": day.isoformat(), "appointments": 1}
     assert event.actor_user_id == front_desk.user_id

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.core.audit import AuditEvent
 from app.core.errors import DomainError
 from app.core.roles import NavigatorKind, Role
 from app.families.models import Caregiver, Child, Insurance, Program, ProgramEnrolment, Sex
@@ -19,17 +18,7 @@ from app.families.operations import (
     update_household,
 )
 from app.families.queries import ChildSearch, search_children
-
-
-def count(db_session, model) -> int:
-    return db_session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def events(db_session, action: str, **where) -> list[AuditEvent]:
-    query = sa.select(AuditEvent).where(AuditEvent.action == action)
-    for name, value in where.items():
-        query = query.where(getattr(AuditEvent, name) == value)
-    return list(db_session.scalars(query.order_by(AuditEvent.id)))
+from tests.records import count, events
 
 
 def child_fields(make, **fields):

@@ -11,19 +11,18 @@ from babel.dates import format_date
 
 from app.core.audit import AuditEvent
 from app.core.roles import NavigatorKind, Role
-from app.families.models import Caregiver, Child, Household, Program, ProgramEnrolment
+from app.families.forms import ChildForm
+from app.families.models import (
+    Caregiver,
+    Child,
+    Household,
+    Insurance,
+    Program,
+    ProgramEnrolment,
+    Sex,
+)
 from app.families.operations import enrol_in_program
-
-
-def count(db_session, model) -> int:
-    return db_session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def events(db_session, action: str, **where) -> list[AuditEvent]:
-    query = sa.select(AuditEvent).where(AuditEvent.action == action)
-    for name, value in where.items():
-        query = query.where(getattr(AuditEvent, name) == value)
-    return list(db_session.scalars(query.order_by(AuditEvent.id)))
+from tests.records import count, events
 
 
 def caregiver_form(**fields) -> dict:
@@ -480,3 +479,14 @@ def test_ending_an_enrolment_shows_it_ended(make, db_session, login, front_desk,
     assert "The enrolment is ended." in response.text
     db_session.refresh(enrolment)
     assert enrolment.ended_on == make.today
+
+
+def test_forms_hand_operations_coded_values_not_bare_strings(app):
+    data = {"given_name": "Iris", "family_name": "Okafor", "date_of_birth": "2026-05-01",
+            "sex": "female", "record_number": "RV-1", "insurance": "chip"}  # fmt: skip
+    with app.test_request_context(method="POST", data=data):
+        form = ChildForm()
+        form.primary_clinician_id.choices = [("", "")]
+        assert form.validate(), form.errors
+        assert form.sex.data is Sex.FEMALE
+        assert form.insurance.data is Insurance.CHIP
