@@ -99,6 +99,36 @@ def save_child(household: Household, child: Child | None, *, today: date, **fiel
     return child
 
 
+def _check_dulce(child: Child, enrolled_on: date, family_specialist_id: int | None) -> None:
+    if child.age_in_months(enrolled_on) >= DULCE_LAST_ENROLMENT_AGE_MONTHS:
+        raise DomainError(_("DULCE enrols infants from birth to 6 months."), code="dulce_age")
+    is_specialist = family_specialist_id is not None and has_role_in_clinic(
+        family_specialist_id, child.clinic_id, Role.NAVIGATOR, NavigatorKind.DULCE_FAMILY_SPECIALIST
+    )
+    if not is_specialist:
+        raise DomainError(_("Choose the DULCE family specialist."), code="specialist")
+
+
+def _check_enrolment(
+    child: Child, program: Program, enrolled_on: date, tier: int | None, specialist_id: int | None
+) -> None:
+    if queries.active_enrolment(child.id, program) is not None:
+        message = _(
+            "%(name)s is already enrolled in %(program)s.",
+            name=child.full_name,
+            program=program.label,
+        )
+        raise DomainError(message, code="already_enrolled")
+    if enrolled_on < child.date_of_birth:
+        raise DomainError(
+            _("Enrolment cannot start before the child was born."), code="before_birth"
+        )
+    if program == Program.HEALTHYSTEPS and tier not in (1, 2, 3):
+        raise DomainError(_("Choose the HealthySteps tier (1, 2 or 3)."), code="tier")
+    if program == Program.DULCE:
+        _check_dulce(child, enrolled_on, specialist_id)
+
+
 def enrol_in_program(
     child: Child,
     *,
@@ -108,31 +138,7 @@ def enrol_in_program(
     family_specialist_id: int | None = None,
 ) -> ProgramEnrolment:
     """Enrol a child in HealthySteps (with a tier) or DULCE (birth to 6 months, with a specialist)."""
-    if queries.active_enrolment(child.id, program) is not None:
-        raise DomainError(
-            _(
-                "%(name)s is already enrolled in %(program)s.",
-                name=child.full_name,
-                program=program.label,
-            ),
-            code="already_enrolled",
-        )
-    if enrolled_on < child.date_of_birth:
-        raise DomainError(
-            _("Enrolment cannot start before the child was born."), code="before_birth"
-        )
-    if program == Program.HEALTHYSTEPS and healthysteps_tier not in (1, 2, 3):
-        raise DomainError(_("Choose the HealthySteps tier (1, 2 or 3)."), code="tier")
-    if program == Program.DULCE:
-        if child.age_in_months(enrolled_on) >= DULCE_LAST_ENROLMENT_AGE_MONTHS:
-            raise DomainError(_("DULCE enrols infants from birth to 6 months."), code="dulce_age")
-        if family_specialist_id is None or not has_role_in_clinic(
-            family_specialist_id,
-            child.clinic_id,
-            Role.NAVIGATOR,
-            NavigatorKind.DULCE_FAMILY_SPECIALIST,
-        ):
-            raise DomainError(_("Choose the DULCE family specialist."), code="specialist")
+    _check_enrolment(child, program, enrolled_on, healthysteps_tier, family_specialist_id)
     enrolment = ProgramEnrolment(
         clinic_id=child.clinic_id,
         child=child,
