@@ -18,6 +18,8 @@ from app.core.i18n import select_locale, select_timezone
 from app.db import configure_sqlite, render_migration_item
 from app.demo.cli import register as register_demo_cli
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.screening.cli import register as register_instrument_cli
+from app.screening.definitions import shipped_library
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -40,6 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     register_demo_cli(app)
+    register_instrument_cli(app)
+    shipped_library()  # a malformed instrument file stops start-up with the file and the problem
     templating.register(app)
     app.after_request(_security_headers)
     return app
@@ -71,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from app.families.views import bp as families_bp
     from app.home.views import bp as home_bp
     from app.practices.views import bp as practices_bp
+    from app.screening.views import bp as screening_bp
 
     for blueprint in (
         accounts_bp,
@@ -81,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         practices_bp,
         clinics_bp,
         audit_bp,
+        screening_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -17,6 +17,8 @@ from app.core.roles import NavigatorKind, Role
 from app.extensions import db
 from app.families.models import Caregiver, Child, Household, Insurance, Relationship, Sex
 from app.families.operations import create_household, save_caregiver, save_child
+from app.screening.models import ResponseSource
+from app.screening.operations import Submission, submit_response
 
 _sequence = itertools.count(1)
 
@@ -102,6 +104,27 @@ class Factory:
         )
         fields.setdefault("visit_kind", VisitKind.MONTH_4)
         return schedule_appointment(child, scheduled_at=at, **fields)
+
+    def screen(
+        self, appointment: Appointment, key: str, answers: dict[str, str], **fields: Any
+    ) -> Any:
+        """A screen answered on the parent's phone for this appointment."""
+        child = appointment.child
+        submission = Submission(
+            clinic_id=child.clinic_id,
+            household=child.household,
+            instrument_key=key,
+            answers=answers,
+            language=fields.pop("language", "en"),
+            source=fields.pop("source", ResponseSource.PARENT_DEVICE),
+            client_submission_id=fields.pop("client_submission_id", f"sub-{next(_sequence)}"),
+            child=child,
+            appointment=appointment,
+            **fields,
+        )
+        response = submit_response(submission)
+        db.session.flush()
+        return response
 
     def site(self, clinic: Clinic, name: str = "Main") -> Any:
         return add_site(clinic.id, name)

@@ -43,6 +43,7 @@ def build_world(make) -> ClinicWorld:
         family_specialist_id=specialist.user_id,
     )
     appointment = make.appointment(child)
+    response = make.screen(appointment, "phq-9", {f"phq-{n}": "1" for n in range(1, 10)})
     ids = {
         "household_id": household.id,
         "caregiver_id": caregiver.id,
@@ -52,6 +53,8 @@ def build_world(make) -> ClinicWorld:
         "membership_id": members[Role.FRONT_DESK].id,
         "organization_id": members[Role.PARTNER].partner_organization_id,
         "practice_id": practices_of(clinic.id)[0].id,
+        "response_id": response.id,
+        "flag_id": next(f.id for f in response.flags if f.kind.value == "critical"),
     }
     return ClinicWorld(clinic, members, ids)
 

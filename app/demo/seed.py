@@ -18,6 +18,7 @@ from app.clinics.operations import add_site, create_clinic, save_partner_organiz
 from app.core.roles import NavigatorKind, Role
 from app.demo import people
 from app.demo.schedule import DUE_KINDS, WEEK_RADIUS, DemoSchedule, age_drift
+from app.demo.screens import seed_screens
 from app.extensions import db
 from app.families.models import Caregiver, Child, Household, Insurance, Program, Relationship, Sex
 from app.families.operations import (
@@ -138,6 +139,7 @@ def seed_demo_clinic(today: date, *, password: str, rng_seed: int = 2026) -> Dem
     for index in range(HOUSEHOLD_COUNT):
         _seed_household(seeding, index)
     db.session.flush()
+    seed_screens(clinic.id, today, ZoneInfo(clinic.timezone), rng)
     return _summary(seeding, members)
 
 

@@ -1,0 +1,192 @@
+"""Named reads for screening: what is due, what was answered, what is open, what a clinic offers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.appointments.models import Appointment
+from app.clinics.models import Clinic
+from app.core.clock import day_bounds_utc
+from app.extensions import db
+from app.screening import schedule
+from app.screening.definitions import (
+    Instrument,
+    Wording,
+    loaded_wording,
+    shipped_library,
+    shipped_wording,
+)
+from app.screening.models import (
+    Flag,
+    FlagKind,
+    InstrumentText,
+    ResponseStatus,
+    ScreeningResponse,
+    ScreeningSetting,
+)
+
+
+def instrument(key: str) -> Instrument | None:
+    return shipped_library().get(key)
+
+
+def loaded_texts(clinic_id: int) -> list[InstrumentText]:
+    return list(
+        db.session.scalars(
+            sa.select(InstrumentText)
+            .where(InstrumentText.clinic_id == clinic_id)
+            .order_by(InstrumentText.instrument_key, InstrumentText.language)
+        )
+    )
+
+
+def offered_languages(clinic_id: int) -> dict[str, set[str]]:
+    """Instrument key → languages in which the clinic can offer it (shipped or loaded text)."""
+    offered = {key: set(inst.languages) for key, inst in shipped_library().items()}
+    for text in loaded_texts(clinic_id):
+        current = shipped_library().get(text.instrument_key)
+        if current is not None and text.instrument_version == current.version:
+            offered[text.instrument_key].add(text.language)
+    return offered
+
+
+def wording(clinic_id: int, inst: Instrument, language: str) -> Wording | None:
+    """The instrument's words in `language` for this clinic, or None where none is on file."""
+    if shipped := shipped_wording(inst, language):
+        return shipped
+    text = db.session.scalar(
+        sa.select(InstrumentText).where(
+            InstrumentText.clinic_id == clinic_id,
+            InstrumentText.instrument_key == inst.key,
+            InstrumentText.instrument_version == inst.version,
+            InstrumentText.language == language,
+        )
+    )
+    return loaded_wording(inst, language, text.source, text.content) if text else None
+
+
+def clinic_rules(clinic_id: int) -> list[schedule.Rule]:
+    settings = db.session.scalars(
+        sa.select(ScreeningSetting).where(ScreeningSetting.clinic_id == clinic_id)
+    )
+    overrides = {
+        s.instrument_key: schedule.Rule(
+            s.instrument_key, s.is_enabled, frozenset(s.visit_kinds), s.validity_days
+        )
+        for s in settings
+    }
+    return schedule.merge_rules(schedule.DEFAULT_RULES, overrides)
+
+
+def clinic_zone_of(clinic_id: int) -> ZoneInfo:
+    return ZoneInfo(db.session.get(Clinic, clinic_id).timezone)
+
+
+def _prior_screens(
+    household_id: int, since: datetime, zone: ZoneInfo
+) -> list[schedule.PriorScreen]:
+    rows = db.session.execute(
+        sa.select(
+            ScreeningResponse.instrument_key,
+            ScreeningResponse.submitted_at,
+            ScreeningResponse.appointment_id,
+        ).where(
+            ScreeningResponse.household_id == household_id,
+            ScreeningResponse.status == ResponseStatus.FINAL,
+            # An unfinished screen that rules nothing out is still due; it must not stand in for a
+            # negative one for a year across siblings. One already positive has done its job.
+            sa.or_(ScreeningResponse.is_complete, ScreeningResponse.is_positive.is_(True)),
+            ScreeningResponse.submitted_at >= since,
+        )
+    )
+    return [
+        schedule.PriorScreen(key, at.astimezone(zone).date(), appointment_id)
+        for key, at, appointment_id in rows
+    ]
+
+
+def due_for_appointment(appointment: Appointment) -> list[schedule.DueItem]:
+    """What this visit calls for, given the clinic's rules and the household's recent screens."""
+    rules = clinic_rules(appointment.clinic_id)
+    longest = max((r.validity_days for r in rules), default=0)
+    zone = clinic_zone_of(appointment.clinic_id)
+    visit_on = appointment.scheduled_at.astimezone(zone).date()
+    since = appointment.scheduled_at - timedelta(days=longest + 1)
+    offered = {key: bool(langs) for key, langs in offered_languages(appointment.clinic_id).items()}
+    return schedule.due_instruments(
+        visit_kind=appointment.visit_kind.value,
+        visit_on=visit_on,
+        appointment_id=appointment.id,
+        rules=rules,
+        prior=_prior_screens(appointment.child.household_id, since, zone),
+        offered=offered,
+    )
+
+
+def household_history(household_id: int) -> list[ScreeningResponse]:
+    """Every screen of the household, newest first, with flags and who answered."""
+    return list(
+        db.session.scalars(
+            sa.select(ScreeningResponse)
+            .where(ScreeningResponse.household_id == household_id)
+            .options(
+                selectinload(ScreeningResponse.flags).selectinload(Flag.acknowledged_by),
+                selectinload(ScreeningResponse.child),
+                selectinload(ScreeningResponse.entered_by),
+            )
+            .order_by(ScreeningResponse.submitted_at.desc(), ScreeningResponse.id.desc())
+        )
+    )
+
+
+def open_critical_flags(clinic_id: int) -> list[Flag]:
+    """Critical answers no clinician has acted on yet, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Flag)
+            .join(Flag.response)
+            .where(
+                Flag.clinic_id == clinic_id,
+                Flag.kind == FlagKind.CRITICAL,
+                Flag.acknowledged_at.is_(None),
+                ScreeningResponse.status == ResponseStatus.FINAL,
+            )
+            .options(selectinload(Flag.response).selectinload(ScreeningResponse.child))
+            .order_by(Flag.raised_at)
+        )
+    )
+
+
+def response_by_submission(clinic_id: int, client_submission_id: str) -> ScreeningResponse | None:
+    return db.session.scalar(
+        sa.select(ScreeningResponse).where(
+            ScreeningResponse.clinic_id == clinic_id,
+            ScreeningResponse.client_submission_id == client_submission_id,
+        )
+    )
+
+
+def settings_of(clinic_id: int) -> dict[str, ScreeningSetting]:
+    rows = db.session.scalars(
+        sa.select(ScreeningSetting).where(ScreeningSetting.clinic_id == clinic_id)
+    )
+    return {row.instrument_key: row for row in rows}
+
+
+def upcoming_appointments(
+    child_id: int, today: date, zone: ZoneInfo, limit: int = 3
+) -> list[Appointment]:
+    """The child's next appointments from the start of `today` in the clinic's zone."""
+    start, _end = day_bounds_utc(today, zone)
+    return list(
+        db.session.scalars(
+            sa.select(Appointment)
+            .where(Appointment.child_id == child_id, Appointment.scheduled_at >= start)
+            .order_by(Appointment.scheduled_at)
+            .limit(limit)
+        )
+    )
