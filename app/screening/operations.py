@@ -176,10 +176,12 @@ def _earlier_submission(s: Submission) -> ScreeningResponse | None:
     existing = queries.response_by_submission(s.clinic_id, s.client_submission_id)
     if existing is None:
         return None
-    same = existing.household_id == s.household.id and s.instrument_key in {
-        existing.instrument_key,
-        schedule.COUNTS_FOR.get(existing.instrument_key),
-    }
+    same = (
+        existing.household_id == s.household.id
+        and existing.child_id == (s.child.id if s.child else None)
+        and s.instrument_key
+        in {existing.instrument_key, schedule.COUNTS_FOR.get(existing.instrument_key)}
+    )
     if not same:
         raise DomainError(
             _("This submission id was already used for another screen."),

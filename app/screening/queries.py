@@ -135,6 +135,7 @@ def household_history(household_id: int) -> list[ScreeningResponse]:
             .where(ScreeningResponse.household_id == household_id)
             .options(
                 selectinload(ScreeningResponse.flags).selectinload(Flag.acknowledged_by),
+                selectinload(ScreeningResponse.caregiver),
                 selectinload(ScreeningResponse.child),
                 selectinload(ScreeningResponse.entered_by),
             )

@@ -44,9 +44,17 @@ def child_history(child_id: int):
     db.session.commit()
     return render_template(
         "screening/history.html", child=child, history=history, upcoming=upcoming,
-        explain=explain, library=shipped_library(), ack_form=AcknowledgeFlagForm(formdata=None),
-        error_form=EnteredInErrorForm(formdata=None),
+        explain=explain, library=shipped_library(), ack_form_for=_ack_form, error_form_for=_error_form,
     )  # fmt: skip
+
+
+def _ack_form(flag_id: int, formdata=None) -> AcknowledgeFlagForm:
+    # One form per flag on the page: the prefix keeps every field's id unique (labels stay right).
+    return AcknowledgeFlagForm(formdata=formdata, prefix=f"flag-{flag_id}")
+
+
+def _error_form(response_id: int, formdata=None) -> EnteredInErrorForm:
+    return EnteredInErrorForm(formdata=formdata, prefix=f"response-{response_id}")
 
 
 def _entry_choices(form: PaperEntryStartForm) -> None:
@@ -111,7 +119,7 @@ def _save_paper(appointment: Appointment, inst, wording):
 @require_role(Role.CLINICIAN)
 def acknowledge(flag_id: int):
     flag = get_in_clinic_or_404(Flag, flag_id)
-    form = AcknowledgeFlagForm()
+    form = _ack_form(flag_id, request.form)
     if not form.validate_on_submit():
         flash(_("Choose the action you took."), "error")
         return redirect(url_for("screening.child_history", child_id=flag.child_id or 0))
@@ -132,7 +140,7 @@ def acknowledge(flag_id: int):
 @require_role(Role.CLINICIAN, Role.NURSE_MA)
 def mark_in_error(response_id: int):
     response = get_in_clinic_or_404(ScreeningResponse, response_id)
-    form = EnteredInErrorForm()
+    form = _error_form(response_id, request.form)
     try:
         if not form.validate_on_submit():
             raise DomainError(_("Say why this screen was entered in error."))

@@ -754,3 +754,14 @@ def test_a_clinic_setting_out_of_range_is_refused(db_session, clinic, key, field
 
     assert error.value.code == code
     assert queries.settings_of(clinic.id) == {}
+
+
+def test_a_submission_id_reused_for_a_sibling_is_refused(make):
+    clinic = make.clinic()
+    household = make.household(clinic)
+    first, second = make.child(household), make.child(household, given_name="Sofía")
+    answers = {"phq-1": "0", "phq-2": "0"}
+    make.screen(make.appointment(first), "phq-2", answers, client_submission_id="shared")
+    with pytest.raises(DomainError) as refused:
+        make.screen(make.appointment(second), "phq-2", answers, client_submission_id="shared")
+    assert refused.value.code == "submission_id_reused"
