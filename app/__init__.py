@@ -11,13 +11,16 @@ from typing import Any
 from flask import Flask, Response, request
 
 from app import config as settings
-from app.core import templating
+from app.core import (
+    notifications,  # noqa: F401 — registers the send-after-commit hooks
+    templating,
+)
 from app.core.cli import register_cli
 from app.core.errors import register_error_handlers
 from app.core.i18n import select_locale, select_timezone
 from app.db import configure_sqlite, render_migration_item
 from app.demo.cli import register as register_demo_cli
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.screening.cli import register as register_instrument_cli
 from app.screening.definitions import shipped_library
 
@@ -62,6 +65,7 @@ def register_extensions(app: Flask) -> None:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)
 
@@ -74,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from app.clinics.views import bp as clinics_bp
     from app.families.views import bp as families_bp
     from app.home.views import bp as home_bp
+    from app.invitations.views import bp as invitations_bp
     from app.practices.views import bp as practices_bp
     from app.screening.views import bp as screening_bp
 
@@ -87,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         clinics_bp,
         audit_bp,
         screening_bp,
+        invitations_bp,
     ):
         app.register_blueprint(blueprint)
 

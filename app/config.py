@@ -41,6 +41,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WELLTHREAD_CSV_MAX_BYTES": 2 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "WELLTHREAD_PAGE_SIZE": 50,
+        "WELLTHREAD_INVITATION_HOURS": 72,
+        "WELLTHREAD_KIOSK_MINUTES": 30,
+        "WELLTHREAD_SMS_BACKEND": "console",
+        "WELLTHREAD_EMAIL_BACKEND": "console",
+        #: Failed token look-ups allowed per address; Redis via RATELIMIT_STORAGE_URI when configured.
+        "WELLTHREAD_TOKEN_GUESS_LIMIT": "20 per 10 minutes",
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
 
 
@@ -51,6 +58,13 @@ def from_environment() -> dict[str, Any]:
         settings["SQLALCHEMY_DATABASE_URI"] = url
     if key := os.environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = key
+    if hours := os.environ.get("WELLTHREAD_INVITATION_HOURS"):
+        settings["WELLTHREAD_INVITATION_HOURS"] = int(hours)
+    if storage := os.environ.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = storage
+    for channel in ("SMS", "EMAIL"):
+        if backend := os.environ.get(f"WELLTHREAD_{channel}_BACKEND"):
+            settings[f"WELLTHREAD_{channel}_BACKEND"] = backend
     if minutes := os.environ.get("WELLTHREAD_IDLE_TIMEOUT_MINUTES"):
         settings["WELLTHREAD_IDLE_TIMEOUT"] = timedelta(minutes=int(minutes))
     secure = _env_bool("WELLTHREAD_SECURE_COOKIES", True)

@@ -59,6 +59,10 @@ class ScreeningResponse(TimestampMixin, Base):
     #: The caregiver who answered (and, for caregiver instruments, who is screened).
     caregiver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("caregivers.id"))
     appointment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("appointments.id"), index=True)
+    #: The link or kiosk session it was answered through, if any.
+    invitation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("screening_invitations.id"), index=True
+    )
     instrument_key: Mapped[str] = mapped_column(sa.String(40))
     instrument_version: Mapped[str] = mapped_column(sa.String(16))
     subject: Mapped[Subject] = mapped_column(enum_column(Subject, "subject"))

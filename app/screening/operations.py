@@ -54,6 +54,7 @@ class Submission:
     entered_by_id: int | None = None
     #: When the family answered: a paper form keeps its visit's time, not the time it was typed in.
     submitted_at: datetime | None = None
+    invitation_id: int | None = None
 
 
 def _instrument(key: str) -> Instrument:
@@ -142,6 +143,7 @@ def _new_response(s: Submission, inst: Instrument, result: Score) -> ScreeningRe
         client_submission_id=s.client_submission_id,
         entered_by_id=s.entered_by_id,
         submitted_at=s.submitted_at or now_utc(),
+        invitation_id=s.invitation_id,
     )
 
 

@@ -1,0 +1,1 @@
+"""Screening invitations: secure links, QR codes and kiosk sessions that let a family answer the screens due."""
