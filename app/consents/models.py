@@ -45,7 +45,11 @@ class Consent(Base):
     """A caregiver's permission for one recipient to receive what the scope names."""
 
     __tablename__ = "consents"
-    __table_args__ = (sa.Index("ix_consents_household_recipient", "household_id", "recipient"),)
+    __table_args__ = (
+        sa.Index("ix_consents_household_recipient", "household_id", "recipient"),
+        # One consent per recipient per invitation: a resent screener submission changes nothing.
+        sa.UniqueConstraint("invitation_id", "recipient"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(sa.ForeignKey("clinics.id"))

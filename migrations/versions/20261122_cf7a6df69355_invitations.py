@@ -1,8 +1,8 @@
-"""invitations and consents
+"""invitations
 
-Revision ID: dd229197a0ea
+Revision ID: cf7a6df69355
 Revises: 540e4e39f94a
-Create Date: 2026-11-22 18:16:53.952050
+Create Date: 2026-11-22 18:22:39.297764
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dd229197a0ea'
+revision = 'cf7a6df69355'
 down_revision = '540e4e39f94a'
 branch_labels = None
 depends_on = None
