@@ -71,11 +71,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    # Consent has no pages of its own yet (the screener records it); import it so its table exists.
     from app.accounts.views import admin_bp as accounts_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.appointments.views import bp as appointments_bp
     from app.audit.views import bp as audit_bp
     from app.clinics.views import bp as clinics_bp
+    from app.consents import models as consent_models  # noqa: F401
     from app.families.views import bp as families_bp
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp

@@ -1,8 +1,8 @@
-"""invitations
+"""invitations and consents
 
-Revision ID: cf7a6df69355
+Revision ID: a789ca3fad6a
 Revises: 540e4e39f94a
-Create Date: 2026-11-22 18:22:39.297764
+Create Date: 2026-11-22 18:23:20.570352
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cf7a6df69355'
+revision = 'a789ca3fad6a'
 down_revision = '540e4e39f94a'
 branch_labels = None
 depends_on = None
@@ -52,6 +52,30 @@ def upgrade():
         batch_op.create_index('ix_screening_invitations_clinic_created', ['clinic_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_screening_invitations_household_id'), ['household_id'], unique=False)
 
+    op.create_table('consents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('clinic_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('caregiver_id', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.Enum('clinic_team', 'navigator', 'legal_partner', 'community_partners', name='consent_recipient', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('scope_needs', sa.JSON(), nullable=False),
+    sa.Column('method', sa.Enum('parent_device', 'kiosk', 'verbal', 'signed_paper', name='consent_method', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['caregiver_id'], ['caregivers.id'], name=op.f('fk_consents_caregiver_id_caregivers')),
+    sa.ForeignKeyConstraint(['clinic_id'], ['clinics.id'], name=op.f('fk_consents_clinic_id_clinics')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_consents_household_id_households')),
+    sa.ForeignKeyConstraint(['invitation_id'], ['screening_invitations.id'], name=op.f('fk_consents_invitation_id_screening_invitations')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_consents_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consents')),
+    sa.UniqueConstraint('invitation_id', 'recipient', name=op.f('uq_consents_invitation_id_recipient'))
+    )
+    with op.batch_alter_table('consents', schema=None) as batch_op:
+        batch_op.create_index('ix_consents_household_recipient', ['household_id', 'recipient'], unique=False)
+
     with op.batch_alter_table('screening_responses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('invitation_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_screening_responses_invitation_id'), ['invitation_id'], unique=False)
@@ -67,6 +91,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_screening_responses_invitation_id'))
         batch_op.drop_column('invitation_id')
 
+    with op.batch_alter_table('consents', schema=None) as batch_op:
+        batch_op.drop_index('ix_consents_household_recipient')
+
+    op.drop_table('consents')
     with op.batch_alter_table('screening_invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_screening_invitations_household_id'))
         batch_op.drop_index('ix_screening_invitations_clinic_created')
