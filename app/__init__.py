@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
     from app.practices.views import bp as practices_bp
+    from app.screener.views import bp as screener_bp
     from app.screening.views import bp as screening_bp
 
     for blueprint in (
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         screening_bp,
         invitations_bp,
+        screener_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -55,7 +55,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _compile_catalogues() -> None:
     """Tests read the current .po files, compiled, whatever state the working tree's .mo files are in."""
-    for po in (REPO_ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+    for po in (REPO_ROOT / "translations").glob("*/LC_MESSAGES/*.po"):
         with open(po, "rb") as source:
             catalog = read_po(source)
         with open(po.with_suffix(".mo"), "wb") as target:

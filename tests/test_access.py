@@ -15,9 +15,20 @@ from flask import Flask
 from app.core.roles import NavigatorKind, Role
 from app.families.models import Program
 from app.families.operations import enrol_in_program
+from app.invitations.models import Channel
+from app.invitations.operations import create_invitation
 from app.practices.queries import practices_of
 
-PUBLIC_ENDPOINTS = {"accounts.sign_in", "accounts.set_language", "home.health"}
+PUBLIC_ENDPOINTS = {
+    "accounts.sign_in",
+    "accounts.set_language",
+    "home.health",
+    # Parent pages: the invitation token in the URL is the only key, and reveals nothing without it.
+    "screener.start",
+    "screener.kiosk_done",
+    "screener.service_worker",
+    "screener.manifest",
+}
 
 
 @dataclass
@@ -44,6 +55,9 @@ def build_world(make) -> ClinicWorld:
     )
     appointment = make.appointment(child)
     response = make.screen(appointment, "phq-9", {f"phq-{n}": "1" for n in range(1, 10)})
+    invitation, token = create_invitation(
+        appointment, language="en", channel=Channel.QR, created_by_id=None, caregiver=caregiver
+    )
     ids = {
         "household_id": household.id,
         "caregiver_id": caregiver.id,
@@ -55,6 +69,8 @@ def build_world(make) -> ClinicWorld:
         "practice_id": practices_of(clinic.id)[0].id,
         "response_id": response.id,
         "flag_id": next(f.id for f in response.flags if f.kind.value == "critical"),
+        "invitation_id": invitation.id,
+        "token": token,  # parent pages are public; staff pages (the QR code) need a live one
     }
     return ClinicWorld(clinic, members, ids)
 

@@ -1,0 +1,114 @@
+"""Parent pages: the screener shell at /s/<token>, its service worker, manifest and kiosk end page.
+
+The pages hold no answers and no health information; the script asks the JSON API for the
+questions and keeps answers in the browser until they are sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import force_locale
+
+from app.core.auth import public
+from app.extensions import limiter
+from app.invitations.models import Invitation
+from app.invitations.queries import TOKEN_PATTERN, usable_invitation
+from app.screener.strings import PARENT_LOCALES, RIGHT_TO_LEFT, ui_strings
+
+bp = Blueprint("screener", __name__, url_prefix="/s", template_folder="templates")
+
+
+def _guess_limit() -> str:
+    return current_app.config["WELLTHREAD_TOKEN_GUESS_LIMIT"]
+
+
+def _parent_locale(invitation: Invitation | None) -> str:
+    """The language the family chose here, else the invitation's, else the browser's."""
+    chosen = request.args.get("lang")
+    if chosen in PARENT_LOCALES:
+        return chosen
+    if invitation is not None and invitation.language in PARENT_LOCALES:
+        return invitation.language
+    return request.accept_languages.best_match(PARENT_LOCALES) or "en"
+
+
+def _page(template: str, locale: str, status: int = 200, **context):
+    with force_locale(locale):
+        strings = ui_strings()
+        html = render_template(
+            template,
+            locale=locale,
+            direction="rtl" if locale in RIGHT_TO_LEFT else "ltr",
+            strings=strings,
+            **context,
+        )
+    return Response(html, status=status, mimetype="text/html")
+
+
+@bp.route("/<token>")
+@public
+@limiter.limit(_guess_limit, deduct_when=lambda response: response.status_code == 404)
+def start(token: str):
+    invitation = usable_invitation(token) if re.fullmatch(TOKEN_PATTERN, token) else None
+    locale = _parent_locale(invitation)
+    if invitation is None:
+        return _page("screener/unavailable.html", locale, status=404)
+    config = {
+        "token": token,
+        "api": url_for("screener.start", token=token).replace("/s/", "/api/v1/screener/", 1),
+        "language": locale,
+        "languages": list(PARENT_LOCALES),
+        "kiosk": request.args.get("kiosk") == "1",
+        "kioskDone": url_for("screener.kiosk_done", lang=locale),
+        "strings": ui_strings_for(locale),
+    }
+    return _page("screener/app.html", locale, config=json.dumps(config, ensure_ascii=False))
+
+
+def ui_strings_for(locale: str) -> dict[str, str]:
+    with force_locale(locale):
+        return ui_strings()
+
+
+@bp.route("/kiosk-done")
+@public
+def kiosk_done():
+    return _page("screener/kiosk_done.html", _parent_locale(None))
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    # Served from /s/ (not /static/) so its scope covers the screener pages.
+    script = (Path(current_app.static_folder) / "screener" / "sw.js").read_bytes()
+    return Response(
+        script,
+        mimetype="text/javascript",
+        headers={"Service-Worker-Allowed": "/s/", "Cache-Control": "no-cache"},
+    )
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def manifest():
+    body = {
+        "name": "Wellthread",
+        "short_name": "Wellthread",
+        "start_url": ".",
+        "scope": "/s/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b6e69",
+        "icons": [
+            {
+                "src": url_for("static", filename="screener/icon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+            }
+        ],
+    }
+    return Response(json.dumps(body), mimetype="application/manifest+json")
