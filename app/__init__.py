@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_error_handlers(app)
     register_cli(app)
     register_demo_cli(app)
@@ -99,6 +100,12 @@ def register_blueprints(app: Flask) -> None:
         screener_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def register_api(app: Flask) -> None:
+    from app.api import screener
+
+    screener.register(app)
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 
 from app.core.roles import NavigatorKind, Role
+from app.extensions import limiter
 from app.families.models import Program
 from app.families.operations import enrol_in_program
 from app.invitations.models import Channel
@@ -28,6 +29,11 @@ PUBLIC_ENDPOINTS = {
     "screener.kiosk_done",
     "screener.service_worker",
     "screener.manifest",
+    # The screener API: the token in the path is the scope; the OpenAPI document holds no data.
+    "screener_api.session",
+    "screener_api.started",
+    "screener_api.submissions",
+    "api-docs.openapi_json",
 }
 
 
@@ -178,3 +184,34 @@ def test_every_page_opens_for_a_role_allowed_to_see_it(app, login, world):
         if response.status_code != 200:
             broken.append((rule.endpoint, response.status_code))
     assert broken == []
+
+
+def _token_api_requests(app: Flask):
+    for rule, method, arguments in endpoint_requests(app):
+        if "token" in arguments and rule.rule.startswith("/api/"):
+            yield rule, method, arguments
+
+
+def test_token_endpoints_answer_nothing_without_a_live_token(app, client, world):
+    limiter.reset()
+    made_up = ClinicWorld(world.clinic, world.members, {"token": "Z" * 32})
+    answers = set()
+    for rule, method, arguments in _token_api_requests(app):
+        body = {"language": "en", "responses": []} if method == "POST" else None
+        response = client.open(url_for_world(rule, arguments, made_up), method=method, json=body)
+        answers.add((rule.endpoint, response.status_code, response.get_json()["error"]["code"]))
+    limiter.reset()
+    assert {(code, status) for _endpoint, code, status in answers} == {
+        (404, "invitation_unavailable")
+    }
+    assert len(answers) == 3
+
+
+def test_a_token_opens_its_own_clinics_link_whoever_is_signed_in(app, login, world, other_world):
+    """Tokens are not clinic-scoped: they are the scope. Staff of one clinic holding another
+    clinic's link see that clinic's questions, and nothing of their own clinic."""
+    client = login(world.members[Role.FRONT_DESK])
+    response = client.get(f"/api/v1/screener/{other_world.ids['token']}")
+    assert response.status_code == 200
+    assert response.get_json()["clinic"] == {"name": other_world.clinic.name}
+    assert f'"{world.clinic.name}"' not in response.get_data(as_text=True)

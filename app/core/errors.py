@@ -20,8 +20,45 @@ class DomainError(Exception):
             self.code = code
 
 
+#: Stable codes of the JSON API, the same whatever the language of the message.
+JSON_ERROR_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None):
+    """The one error shape of the JSON API: `{"error": {"code", "message", "fields"}}`."""
+    return jsonify(error={"code": code, "message": message, "fields": fields or {}}), status
+
+
+def _field_messages(messages: object) -> dict:
+    """Validation messages per field, whatever request location (json, query) they came from."""
+    if not isinstance(messages, dict):
+        return {}
+    located = all(isinstance(value, dict) for value in messages.values())
+    merged = (
+        {k: v for value in messages.values() for k, v in value.items()} if located else messages
+    )
+    return _string_keys(merged)
+
+
+def _string_keys(value: object) -> object:
+    # List errors are keyed by position (int): JSON keys are strings.
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    return value
 
 
 def _error_message(error: HTTPException) -> str:
@@ -31,6 +68,8 @@ def _error_message(error: HTTPException) -> str:
         404: _("We could not find that page or record."),
         405: _("That action is not allowed here."),
         413: _("The file or form you sent is too large."),
+        415: _("Please send this as JSON."),
+        422: _("Some of what was sent is missing or not valid."),
         429: _("Too many attempts. Please wait a moment and try again."),
     }
     return messages.get(error.code or 500, _("Something went wrong on our side."))
@@ -40,14 +79,18 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     message = _error_message(error)
     if _wants_json():
-        return jsonify(error={"code": f"http_{status}", "message": message, "fields": {}}), status
+        # webargs (flask-smorest) puts validation messages, or a code and message, in `data`.
+        data = getattr(error, "data", None) or {}
+        code = data.get("code") or JSON_ERROR_CODES.get(status, f"http_{status}")
+        fields = _field_messages(data.get("messages"))
+        return json_error(status, code, data.get("message") or message, fields)
     return render_template("errors/error.html", status=status, message=message), status
 
 
 def handle_csrf_error(error: CSRFError):
     message = _("Your form expired or was sent from another page. Please try again.")
     if _wants_json():
-        return jsonify(error={"code": "csrf", "message": message, "fields": {}}), 400
+        return json_error(400, "csrf", message)
     return render_template("errors/error.html", status=400, message=message), 400
 
 
