@@ -76,11 +76,14 @@ def configure_sqlite(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Take the write lock up front: two deferred transactions that both start writing fail at
+        # once with "database is locked", where an immediate one waits its turn (busy timeout).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def render_migration_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:

@@ -162,16 +162,19 @@
     show([el("p", { text: t.sending })]);
     send();
   }
+  var sending = false;
   function send() {
-    if (!state.queued) { return; }
+    if (!state.queued || sending) { return; }
+    sending = true;
     fetch(config.api + "/submissions", { method: "POST", headers: { "Content-Type": "application/json",
       "Accept-Language": config.language }, body: JSON.stringify(state.queued), credentials: "omit" })
       .then(function (response) {
+        sending = false;
         if (response.ok) { forget(); state = { step: "thanks" }; renderThanks(); return; }
         if (response.status >= 500 || response.status === 429) { return waitForNetwork(); }
         state.queued = null; state.step = "review"; save(); showError();
       })
-      .catch(waitForNetwork);
+      .catch(function () { sending = false; waitForNetwork(); });
   }
   function waitForNetwork() {
     show([el("h1", { text: t.thanks_title }), el("p", { class: "note", text: t.saved_offline })]);
