@@ -43,6 +43,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WELLTHREAD_PAGE_SIZE": 50,
         "WELLTHREAD_INVITATION_HOURS": 72,
         "WELLTHREAD_KIOSK_MINUTES": 30,
+        #: After a kiosk sitting is sent, the thank-you stays this long before the tablet locks.
+        "WELLTHREAD_KIOSK_DONE_SECONDS": 15,
         "WELLTHREAD_SMS_BACKEND": "console",
         "WELLTHREAD_EMAIL_BACKEND": "console",
         #: Failed token look-ups allowed per address; Redis via RATELIMIT_STORAGE_URI when configured.

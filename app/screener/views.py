@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale
 
+from app.api.schemas import ScreenerSessionSchema
 from app.core.auth import public
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.invitations.models import Invitation
 from app.invitations.queries import TOKEN_PATTERN, usable_invitation
+from app.invitations.screener_operations import open_screener
 from app.screener.strings import PARENT_LOCALES, RIGHT_TO_LEFT, ui_strings
 
 bp = Blueprint("screener", __name__, url_prefix="/s", template_folder="templates")
@@ -57,6 +61,9 @@ def start(token: str):
     locale = _parent_locale(invitation)
     if invitation is None:
         return _page("screener/unavailable.html", locale, status=404)
+    # The questions travel inside the page: on a slow phone network each round trip costs seconds.
+    questions = ScreenerSessionSchema().dump(open_screener(invitation, locale))
+    db.session.commit()
     config = {
         "token": token,
         "api": url_for("screener.start", token=token).replace("/s/", "/api/v1/screener/", 1),
@@ -64,9 +71,30 @@ def start(token: str):
         "languages": list(PARENT_LOCALES),
         "kiosk": request.args.get("kiosk") == "1",
         "kioskDone": url_for("screener.kiosk_done", lang=locale),
+        "kioskDoneAfterMs": current_app.config["WELLTHREAD_KIOSK_DONE_SECONDS"] * 1000,
         "strings": ui_strings_for(locale),
+        "session": questions,
     }
-    return _page("screener/app.html", locale, config=json.dumps(config, ensure_ascii=False))
+    nonce = secrets.token_urlsafe(16)
+    response = _page(
+        "screener/app.html",
+        locale,
+        nonce=nonce,
+        css=_asset("screener.css"),
+        script=_asset("screener.js"),
+        config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+    )
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
+        "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    )
+    return response
+
+
+@cache
+def _asset(name: str) -> str:
+    """The screener's own stylesheet and script, inlined into the page (read once)."""
+    return (Path(current_app.static_folder) / "screener" / name).read_text(encoding="utf-8")
 
 
 def ui_strings_for(locale: str) -> dict[str, str]:

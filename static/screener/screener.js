@@ -145,7 +145,7 @@
 
   function renderThanks() {
     show([el("h1", { text: t.thanks_title }), el("p", { text: t.thanks_body }), el("p", { class: "sent", text: t.sent })]);
-    if (config.kiosk) { setTimeout(function () { location.replace(config.kioskDone); }, 15000); }
+    if (config.kiosk) { setTimeout(function () { location.replace(config.kioskDone); }, config.kioskDoneAfterMs); }
   }
 
   /* Submission: one id per instrument, fixed the first time, so a resend is recognised and stored once. */
@@ -214,8 +214,11 @@
   }
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/s/sw.js", { scope: "/s/" }).catch(function () {}); }
 
-  fetch(config.api + "?language=" + encodeURIComponent(config.language), { credentials: "omit" })
-    .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
-    .then(function (data) { session = data; updateConnection(); render(); })
-    .catch(function () { show([el("p", { class: "error", role: "alert", text: navigator.onLine ? t.error : t.offline_first })]); });
+  function begin(data) { session = data; updateConnection(); render(); }
+  if (config.session) { begin(config.session); } else {
+    fetch(config.api + "?language=" + encodeURIComponent(config.language), { credentials: "omit" })
+      .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+      .then(begin)
+      .catch(function () { show([el("p", { class: "error", role: "alert", text: navigator.onLine ? t.error : t.offline_first })]); });
+  }
 })();
