@@ -214,7 +214,16 @@
   }
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/s/sw.js", { scope: "/s/" }).catch(function () {}); }
 
-  function begin(data) { session = data; updateConnection(); render(); }
+  function begin(data) {
+    // The language the family chose last time wins over the invitation's, until they choose again.
+    var asked = new URLSearchParams(location.search).get("lang");
+    if (!asked && state.lang && state.lang !== config.language && config.languages.indexOf(state.lang) >= 0) {
+      location.replace("?lang=" + state.lang + (config.kiosk ? "&kiosk=1" : ""));
+      return;
+    }
+    state.lang = config.language; save();
+    session = data; updateConnection(); render();
+  }
   if (config.session) { begin(config.session); } else {
     fetch(config.api + "?language=" + encodeURIComponent(config.language), { credentials: "omit" })
       .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })

@@ -170,3 +170,13 @@ def test_the_screens_meet_wcag_21_aa(phone, live, live_url):
         if result.violations_count
     }
     assert violations == {}
+
+
+def test_the_language_a_parent_chooses_is_remembered(phone, live, live_url):
+    _invitation_id, token = _invite(live, language="es")
+    phone.goto(f"{live_url}/s/{token}")
+    phone.get_by_role("link", name="English").click()
+    phone.get_by_role("button", name="Start").wait_for()
+    phone.goto(f"{live_url}/s/{token}")
+    phone.get_by_role("button", name="Start").wait_for()
+    assert phone.evaluate("document.documentElement.lang") == "en"
