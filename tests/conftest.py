@@ -172,3 +172,12 @@ def count_queries(db_session):
             sa.event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def outbox(app: Flask):
+    """Text messages and e-mails the app sent (after commit), kept in memory instead of delivered."""
+    app.config.update(WELLTHREAD_SMS_BACKEND="memory", WELLTHREAD_EMAIL_BACKEND="memory")
+    app.extensions["wellthread_outbox"] = []
+    yield app.extensions["wellthread_outbox"]
+    app.config.update(WELLTHREAD_SMS_BACKEND="console", WELLTHREAD_EMAIL_BACKEND="console")

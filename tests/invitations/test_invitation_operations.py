@@ -22,14 +22,6 @@ from app.invitations.operations import (
 )
 
 
-@pytest.fixture
-def outbox(app: Flask):
-    app.config.update(WELLTHREAD_SMS_BACKEND="memory", WELLTHREAD_EMAIL_BACKEND="memory")
-    app.extensions["wellthread_outbox"] = []
-    yield app.extensions["wellthread_outbox"]
-    app.config.update(WELLTHREAD_SMS_BACKEND="console", WELLTHREAD_EMAIL_BACKEND="console")
-
-
 def _two_month_visit(make, **caregiver):
     clinic = make.clinic()
     household = make.household(clinic)

@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 
 from app.appointments.models import VisitKind
 from app.core.roles import Role
@@ -38,14 +37,6 @@ CHECKIN_NO = {
         "stress_support",
     )
 }
-
-
-@pytest.fixture
-def outbox(app: Flask):
-    app.config.update(WELLTHREAD_SMS_BACKEND="memory", WELLTHREAD_EMAIL_BACKEND="memory")
-    app.extensions["wellthread_outbox"] = []
-    yield app.extensions["wellthread_outbox"]
-    app.config.update(WELLTHREAD_SMS_BACKEND="console", WELLTHREAD_EMAIL_BACKEND="console")
 
 
 @pytest.fixture
