@@ -154,3 +154,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def set_user_locale(user: User, locale: str | None) -> None:
     """Remember the user's language; None means follow the browser."""
     user.locale = locale
+
+
+def record_sign_out(user: User, *, reason: str | None = None) -> None:
+    """Log that the user left this browser (by choice, or to hand it to a family as a kiosk)."""
+    record_audit(AuditAction.SIGN_OUT, user, details={"reason": reason} if reason else None)

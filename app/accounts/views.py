@@ -31,7 +31,6 @@ from app.accounts.forms import (
 )
 from app.accounts.models import Membership, User
 from app.clinics.queries import partner_organizations_of
-from app.core.audit import AuditAction, record_audit
 from app.core.auth import current_clinic_id, get_in_clinic_or_404, public, require_role
 from app.core.errors import DomainError
 from app.core.i18n import available_locales
@@ -115,7 +114,7 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @require_role(ALL_ROLES)
 def sign_out():
-    record_audit(AuditAction.SIGN_OUT, g.user)
+    operations.record_sign_out(g.user)
     db.session.commit()
     logout_user()
     session.clear()

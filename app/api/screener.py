@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from http import HTTPStatus
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
@@ -22,8 +22,9 @@ from app.api.schemas import (
 )
 from app.core.auth import public
 from app.core.errors import DomainError
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.invitations import screener_operations as screener
+from app.invitations.limits import token_guesses
 from app.invitations.screener_operations import Sitting
 from app.invitations.screener_queries import invitation_for_link
 
@@ -36,17 +37,6 @@ blp = Blueprint(
 blp.before_request(errors.check_body)
 blp.register_error_handler(HTTPException, errors.handle_http_error)
 blp.register_error_handler(DomainError, errors.handle_domain_error)
-
-
-def _guess_limit() -> str:
-    return current_app.config["WELLTHREAD_TOKEN_GUESS_LIMIT"]
-
-
-#: Only look-ups that found nothing count, shared by the three endpoints: a family using its own
-#: link never runs out, and a guesser cannot multiply its tries by switching endpoint.
-token_guesses = limiter.shared_limit(
-    _guess_limit, scope="screener-token", deduct_when=lambda response: response.status_code == 404
-)
 
 
 def _may_answer(*statuses: int) -> Callable:

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 from markupsafe import Markup
 
+from app.accounts.operations import record_sign_out
 from app.appointments.models import Appointment
 from app.core.audit import AuditAction, record_audit
 from app.core.auth import current_clinic_id, get_in_clinic_or_404, require_role
@@ -253,7 +254,7 @@ def kiosk(appointment_id: int):
         for message in (m for errors in form.errors.values() for m in errors):
             flash(message, "error")
         return redirect(url_for("invitations.new", appointment_id=appointment.id))
-    record_audit(AuditAction.SIGN_OUT, g.user, details={"reason": "kiosk"})
+    record_sign_out(g.user, reason="kiosk")
     db.session.commit()
     # The tablet goes to the family: no staff session may stay in this browser.
     logout_user()

@@ -17,17 +17,14 @@ from flask_babel import force_locale
 
 from app.api.schemas import ScreenerSessionSchema
 from app.core.auth import public
-from app.extensions import db, limiter
+from app.extensions import db
+from app.invitations.limits import token_guesses
 from app.invitations.models import Invitation
 from app.invitations.queries import TOKEN_PATTERN, usable_invitation
 from app.invitations.screener_operations import open_screener
 from app.screener.strings import PARENT_LOCALES, RIGHT_TO_LEFT, ui_strings
 
 bp = Blueprint("screener", __name__, url_prefix="/s", template_folder="templates")
-
-
-def _guess_limit() -> str:
-    return current_app.config["WELLTHREAD_TOKEN_GUESS_LIMIT"]
 
 
 def _parent_locale(invitation: Invitation | None) -> str:
@@ -55,7 +52,7 @@ def _page(template: str, locale: str, status: int = 200, **context):
 
 @bp.route("/<token>")
 @public
-@limiter.limit(_guess_limit, deduct_when=lambda response: response.status_code == 404)
+@token_guesses
 def start(token: str):
     invitation = usable_invitation(token) if re.fullmatch(TOKEN_PATTERN, token) else None
     locale = _parent_locale(invitation)
