@@ -131,6 +131,12 @@ class _Client(FlaskClient):
 
 
 @pytest.fixture
+def clinic(make):
+    """A clinic of its own for the test, with the 14 practices seeded."""
+    return make.clinic()
+
+
+@pytest.fixture
 def client(app: Flask, db_session) -> FlaskClient:
     app.test_client_class = _Client
     return app.test_client()

@@ -22,6 +22,21 @@ from app.screening.operations import Submission, submit_response
 
 _sequence = itertools.count(1)
 
+#: The needs of the family check-in, in its order (app/screening/instruments/family-checkin.v1.json).
+CHECKIN_NEEDS = (
+    "food",
+    "housing",
+    "utilities",
+    "transportation",
+    "child_care",
+    "income_benefits",
+    "legal",
+    "safety_home",
+    "stress_support",
+)
+#: A family check-in answered "no" to every need.
+CHECKIN_ALL_NO = {f"need-{need}": "no" for need in CHECKIN_NEEDS}
+
 
 @dataclass
 class Factory:

@@ -46,11 +46,6 @@ def outcomes(report) -> list[tuple[int, str, str]]:
 
 
 @pytest.fixture
-def clinic(make):
-    return make.clinic()
-
-
-@pytest.fixture
 def day(make) -> date:
     return make.today + timedelta(days=1)
 

@@ -14,11 +14,6 @@ from tests.records import appointments_of, events
 
 
 @pytest.fixture
-def clinic(make):
-    return make.clinic()
-
-
-@pytest.fixture
 def child(make, clinic):
     return make.child(clinic=clinic)
 

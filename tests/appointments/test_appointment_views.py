@@ -39,11 +39,6 @@ def booking(on: date, **fields) -> dict:
 
 
 @pytest.fixture
-def clinic(make):
-    return make.clinic()
-
-
-@pytest.fixture
 def front_desk(make, clinic):
     return make.member(clinic, Role.FRONT_DESK)
 

@@ -35,11 +35,6 @@ def child_fields(make, **fields):
 
 
 @pytest.fixture
-def clinic(make):
-    return make.clinic()
-
-
-@pytest.fixture
 def household(make, clinic):
     return make.household(clinic)
 

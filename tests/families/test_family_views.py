@@ -53,11 +53,6 @@ def child_form(make, **fields) -> dict:
 
 
 @pytest.fixture
-def clinic(make):
-    return make.clinic()
-
-
-@pytest.fixture
 def front_desk(make, clinic):
     return make.member(clinic, Role.FRONT_DESK)
 

@@ -20,6 +20,7 @@ from app.invitations.operations import (
     revoke_invitation,
     send_invitation,
 )
+from tests.factories import CHECKIN_ALL_NO
 
 
 def _two_month_visit(make, **caregiver):
@@ -110,24 +111,7 @@ def test_nothing_due_means_no_invitation(make):
     clinic = make.clinic()
     child = make.child(clinic=clinic)
     appointment = make.appointment(child, visit_kind=VisitKind.MONTH_9)
-    make.screen(
-        appointment,
-        "family-checkin",
-        {
-            f"need-{n}": "no"
-            for n in (
-                "food",
-                "housing",
-                "utilities",
-                "transportation",
-                "child_care",
-                "income_benefits",
-                "legal",
-                "safety_home",
-                "stress_support",
-            )
-        },
-    )
+    make.screen(appointment, "family-checkin", CHECKIN_ALL_NO)
     make.screen(appointment, "hvs", {"hvs-1": "never", "hvs-2": "never"})
     with pytest.raises(DomainError) as refused:
         create_invitation(appointment, language="en", channel=Channel.QR, created_by_id=None)

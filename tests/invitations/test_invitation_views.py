@@ -19,29 +19,11 @@ from app.invitations.operations import (
     record_opened,
     revoke_invitation,
 )
+from tests.factories import CHECKIN_ALL_NO
 from tests.pages import text_of
 from tests.records import count, events
 
 TOKEN_IN_LINK = re.compile(r"http://localhost/s/([A-Za-z0-9_-]{20,64})")
-CHECKIN_NO = {
-    f"need-{need}": "no"
-    for need in (
-        "food",
-        "housing",
-        "utilities",
-        "transportation",
-        "child_care",
-        "income_benefits",
-        "legal",
-        "safety_home",
-        "stress_support",
-    )
-}
-
-
-@pytest.fixture
-def clinic(make):
-    return make.clinic()
 
 
 @pytest.fixture
@@ -188,7 +170,7 @@ def test_nothing_due_means_nothing_to_send(make, db_session, login, clinic, fron
     household = make.household(clinic)
     parent = make.caregiver(household, phone="555-0100")
     appointment = make.appointment(make.child(household), visit_kind=VisitKind.MONTH_9)
-    make.screen(appointment, "family-checkin", CHECKIN_NO)
+    make.screen(appointment, "family-checkin", CHECKIN_ALL_NO)
     make.screen(appointment, "hvs", {"hvs-1": "never", "hvs-2": "never"})
     client = login(front_desk)
     url = f"/invitations/appointments/{appointment.id}/new"

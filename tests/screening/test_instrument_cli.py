@@ -52,11 +52,6 @@ def runner(app, db_session):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def clinic(make):
-    return make.clinic()
-
-
 def load_text(runner, key: str, path: str, clinic, *extra: str):
     return runner.invoke(
         args=["instruments", "load-text", key, path, "--clinic", clinic.slug, *extra]

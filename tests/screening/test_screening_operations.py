@@ -30,6 +30,7 @@ from app.screening.operations import (
     save_screening_setting,
     submit_response,
 )
+from tests.factories import CHECKIN_NEEDS
 from tests.records import count, events
 
 PHQ9_MODERATE = {  # 12 of 27, item 9 "not at all"
@@ -44,22 +45,6 @@ PHQ9_MODERATE = {  # 12 of 27, item 9 "not at all"
     "phq-9": "0",
 }
 PHQ9_LATER_ITEMS = {f"phq-{n}": "1" for n in range(3, 10)}
-CHECKIN_NEEDS = (
-    "food",
-    "housing",
-    "utilities",
-    "transportation",
-    "child_care",
-    "income_benefits",
-    "legal",
-    "safety_home",
-    "stress_support",
-)
-
-
-@pytest.fixture
-def clinic(make):
-    return make.clinic()
 
 
 @pytest.fixture

@@ -26,24 +26,11 @@ from app.screening.operations import (
     load_instrument_text,
     mark_entered_in_error,
 )
+from tests.factories import CHECKIN_ALL_NO
 from tests.pages import text_chunks, text_of
 from tests.records import count, events
 
 PHQ9_MODERATE = {f"phq-{n}": code for n, code in enumerate("112212210", start=1)}  # 12 of 27
-CHECKIN_NO = {
-    f"need-{need}": "no"
-    for need in (
-        "food",
-        "housing",
-        "utilities",
-        "transportation",
-        "child_care",
-        "income_benefits",
-        "legal",
-        "safety_home",
-        "stress_support",
-    )
-}
 SPANISH = {"Accept-Language": "es"}
 
 
@@ -54,11 +41,6 @@ def spanish(message: str) -> str:
     if translated == message:
         pytest.skip(f"Spanish catalogue has no translation yet for {message!r}")
     return translated
-
-
-@pytest.fixture
-def clinic(make):
-    return make.clinic()
 
 
 @pytest.fixture
@@ -101,7 +83,7 @@ def test_history_explains_each_screen_in_plain_words(
     make, login, members, appointment, caregiver, child
 ):
     make.screen(appointment, "phq-9", PHQ9_MODERATE, caregiver=caregiver)
-    make.screen(appointment, "family-checkin", {**CHECKIN_NO, "need-food": "yes"})
+    make.screen(appointment, "family-checkin", {**CHECKIN_ALL_NO, "need-food": "yes"})
     make.screen(appointment, "hvs", {"hvs-1": "never"})
     make.screen(appointment, "phq-2", {"phq-1": "0", "phq-2": "1"})
 
@@ -614,7 +596,7 @@ def household_with_screens(make, clinic, number: int):
     visits = [make.appointment(child), make.appointment(sibling)]
     kinds = [
         ("phq-9", {**PHQ9_MODERATE, "phq-9": "1"}),
-        ("family-checkin", {**CHECKIN_NO, "need-safety_home": "yes"}),
+        ("family-checkin", {**CHECKIN_ALL_NO, "need-safety_home": "yes"}),
         ("phq-2", {"phq-1": "1", "phq-2": "0"}),
         ("hvs", {"hvs-1": "often", "hvs-2": "never"}),
         ("family-checkin", {"need-food": "yes"}),
