@@ -15,8 +15,9 @@ from app.config import REPO_ROOT
 translate = AppGroup("translate", help="Extract, update and compile the translation catalogues.")
 
 POT = REPO_ROOT / "translations" / "messages.pot"
-#: The parent screener's strings form their own domain, kept complete in more languages (DESIGN §5).
-SCREENER_POT = REPO_ROOT / "translations" / "screener.pot"
+#: Words for families (the screener, the visit summary) form their own domain, kept complete in more
+#: languages than staff pages (DESIGN §5).
+FAMILY_POT = REPO_ROOT / "translations" / "family.pot"
 
 
 def _pybabel(*args: str) -> None:
@@ -24,7 +25,7 @@ def _pybabel(*args: str) -> None:
     subprocess.run(command, check=True, cwd=REPO_ROOT)  # noqa: S603 — fixed argv from this module, no shell
 
 
-SCREENER_LOCALES = ("en", "es", "ar")
+FAMILY_LOCALES = ("en", "es", "ar")
 EXTRACT_OPTIONS = (
     "-F",
     "babel.cfg",
@@ -44,12 +45,12 @@ def extract_catalogue(output: Path = POT) -> None:
     _pybabel("extract", *EXTRACT_OPTIONS, "-o", str(output), ".")
 
 
-def extract_screener_catalogue(output: Path = SCREENER_POT) -> None:
-    """Collect the parent screener's strings (marked `_s`) into `output`."""
+def extract_family_catalogue(output: Path = FAMILY_POT) -> None:
+    """Collect the words shown to families (marked `_s`) into `output`."""
     _pybabel(
         "extract",
         "-F",
-        "babel-screener.cfg",
+        "babel-family.cfg",
         "-k",
         "_s",
         "--no-default-keywords",
@@ -70,29 +71,30 @@ def extract() -> None:
 
 @translate.command()
 def update() -> None:
-    """Extract, then merge new strings into every locale's catalogue."""
+    """Extract, then merge new strings into every locale's catalogues (staff and family)."""
     extract_catalogue()
-    _pybabel(
-        "update", "-i", str(POT), "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete"
-    )
+    extract_family_catalogue()
+    for domain, pot in (("messages", POT), ("family", FAMILY_POT)):
+        _pybabel(
+            "update", "-D", domain, "-i", str(pot), "-d", "translations",
+            "--no-fuzzy-matching", "--ignore-obsolete",
+        )  # fmt: skip
 
 
 @translate.command(name="compile")
 def compile_() -> None:
     """Build the .mo files the app reads (they are not committed)."""
     _pybabel("compile", "-d", "translations", "--statistics")
-    _pybabel("compile", "-D", "screener", "-d", "translations", "--statistics")
+    _pybabel("compile", "-D", "family", "-d", "translations", "--statistics")
 
 
 @translate.command()
 @click.argument("locale")
-@click.option("--screener", is_flag=True, help="Start the parent screener's catalogue instead.")
-def init(locale: str, screener: bool) -> None:
+@click.option("--family", is_flag=True, help="Start the catalogue of words for families instead.")
+def init(locale: str, family: bool) -> None:
     """Start a catalogue for a new LOCALE."""
-    if screener:
-        _pybabel(
-            "init", "-D", "screener", "-i", str(SCREENER_POT), "-d", "translations", "-l", locale
-        )
+    if family:
+        _pybabel("init", "-D", "family", "-i", str(FAMILY_POT), "-d", "translations", "-l", locale)
     else:
         _pybabel("init", "-i", str(POT), "-d", "translations", "-l", locale)
 

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from flask import current_app, g, has_request_context, request, session
+from flask_babel import Domain
 from flask_login import current_user
+
+from app.config import REPO_ROOT
+
+#: Languages every page and document for families is complete in (staff pages: en, es).
+PARENT_LOCALES = ("en", "es", "ar")
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+#: Words for families (screener, visit summary) live in their own catalogue, complete in
+#: PARENT_LOCALES; marked `_s` in code and templates.
+family_domain = Domain(translation_directories=str(REPO_ROOT / "translations"), domain="family")
 
 
 def available_locales() -> tuple[str, ...]:

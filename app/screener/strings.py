@@ -1,4 +1,4 @@
-"""The parent screener's own words, in their own Babel domain ("screener").
+"""The parent screener's own words, in the Babel domain of words for families (`family`).
 
 Parent pages are offered in more languages than staff pages (Arabic, right to left, among them),
 so their strings live in a separate catalogue that each parent language keeps complete.
@@ -6,15 +6,11 @@ so their strings live in a separate catalogue that each parent language keeps co
 
 from __future__ import annotations
 
-from flask_babel import Domain
+from app.core.i18n import PARENT_LOCALES, RIGHT_TO_LEFT, family_domain
 
-from app.config import REPO_ROOT
+__all__ = ["PARENT_LOCALES", "RIGHT_TO_LEFT", "family_domain", "ui_strings"]
 
-PARENT_LOCALES = ("en", "es", "ar")
-RIGHT_TO_LEFT = frozenset({"ar"})
-
-screener_domain = Domain(translation_directories=str(REPO_ROOT / "translations"), domain="screener")
-_s = screener_domain.lazy_gettext
+_s = family_domain.lazy_gettext
 
 
 def ui_strings() -> dict[str, str]:

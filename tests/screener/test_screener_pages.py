@@ -149,8 +149,8 @@ def test_parent_pages_load_nothing_from_another_origin(client, make):
 
 @pytest.mark.parametrize("locale", [code for code in PARENT_LOCALES if code != "en"])
 def test_every_parent_string_is_translated(locale):
-    with open(REPO_ROOT / "translations" / locale / "LC_MESSAGES" / "screener.po", "rb") as source:
+    with open(REPO_ROOT / "translations" / locale / "LC_MESSAGES" / "family.po", "rb") as source:
         catalog = read_po(source)
     assert [m.id for m in catalog if m.id and (m.fuzzy or not m.string)] == []
-    with open(REPO_ROOT / "translations" / "screener.pot", "rb") as source:
+    with open(REPO_ROOT / "translations" / "family.pot", "rb") as source:
         assert {m.id for m in read_po(source) if m.id} <= {m.id for m in catalog if m.id}
