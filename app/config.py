@@ -50,6 +50,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         #: Failed token look-ups allowed per address; Redis via RATELIMIT_STORAGE_URI when configured.
         "WELLTHREAD_TOKEN_GUESS_LIMIT": "20 per 10 minutes",
         "RATELIMIT_STORAGE_URI": "memory://",
+        #: Run periodic jobs (critical-answer escalation, …) in a thread of each serving process;
+        #: off by default: production runs `flask jobs run-once` from cron instead.
+        "WELLTHREAD_INPROCESS_JOBS": False,
+        "WELLTHREAD_JOBS_INTERVAL_SECONDS": 60,
+        #: Where staff reach Wellthread: links in e-mails sent outside a request start with it.
+        "WELLTHREAD_BASE_URL": "http://127.0.0.1:5000",
     }
 
 
@@ -69,6 +75,11 @@ def from_environment() -> dict[str, Any]:
             settings[f"WELLTHREAD_{channel}_BACKEND"] = backend
     if minutes := os.environ.get("WELLTHREAD_IDLE_TIMEOUT_MINUTES"):
         settings["WELLTHREAD_IDLE_TIMEOUT"] = timedelta(minutes=int(minutes))
+    settings["WELLTHREAD_INPROCESS_JOBS"] = _env_bool("WELLTHREAD_INPROCESS_JOBS", False)
+    if seconds := os.environ.get("WELLTHREAD_JOBS_INTERVAL_SECONDS"):
+        settings["WELLTHREAD_JOBS_INTERVAL_SECONDS"] = int(seconds)
+    if base_url := os.environ.get("WELLTHREAD_BASE_URL"):
+        settings["WELLTHREAD_BASE_URL"] = base_url
     secure = _env_bool("WELLTHREAD_SECURE_COOKIES", True)
     settings["SESSION_COOKIE_SECURE"] = secure
     settings["REMEMBER_COOKIE_SECURE"] = secure

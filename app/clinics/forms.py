@@ -5,8 +5,8 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.clinics.models import PartnerKind
 from app.core.forms import Form
@@ -16,10 +16,33 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in sorted(available_timezones()) if "/" in zone]
 
 
+def _user_id_or_none(value: str | int | None) -> int | None:
+    return None if value in ("", None) else int(value)
+
+
+ESCALATION_MINUTES_MESSAGE = _l("Enter a number of minutes from 1 to 1440 (24 hours).")
+
+
 class ClinicSettingsForm(Form):
     name = StringField(_l("Clinic name"), validators=[DataRequired(), Length(max=200)])
     default_locale = SelectField(_l("Default language for pages"), validators=[DataRequired()])
     timezone = SelectField(_l("Time zone"), choices=_timezone_choices, validators=[DataRequired()])
+    critical_flag_escalation_minutes = IntegerField(
+        _l("Minutes a critical answer may wait for a clinician"),
+        validators=[
+            InputRequired(message=ESCALATION_MINUTES_MESSAGE),
+            NumberRange(min=1, max=1440, message=ESCALATION_MINUTES_MESSAGE),
+        ],
+        description=_l(
+            "After this long without a clinician recording the action taken, the practice "
+            "manager on duty is told by e-mail."
+        ),
+    )
+    # Choices are the clinic's active practice managers (set by the view); the operation refuses
+    # anyone else with its own message, so the field does not check them twice.
+    on_duty_manager_id = SelectField(
+        _l("Practice manager on duty"), coerce=_user_id_or_none, validate_choice=False
+    )
 
 
 class SiteForm(Form):

@@ -15,6 +15,11 @@ class Clinic(TimestampMixin, Base):
     """A practice: every family's record belongs to exactly one clinic."""
 
     __tablename__ = "clinics"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "critical_flag_escalation_minutes BETWEEN 1 AND 1440", name="escalation_minutes_range"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -23,6 +28,14 @@ class Clinic(TimestampMixin, Base):
     default_locale: Mapped[str] = mapped_column(sa.String(10), default="en")
     #: IANA zone: "today", appointment times and dates on pages are in this zone.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
+    #: Minutes a critical answer may wait for a clinician before the manager on duty is told.
+    critical_flag_escalation_minutes: Mapped[int] = mapped_column(
+        default=30, server_default=sa.text("30")
+    )
+    #: The practice manager told about waiting critical answers; every active manager when unset.
+    on_duty_manager_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", use_alter=True)
+    )
 
     sites: Mapped[list[Site]] = relationship(back_populates="clinic", order_by="Site.name")
 

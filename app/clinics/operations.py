@@ -7,10 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.accounts.queries import has_role_in_clinic
 from app.clinics.models import Clinic, PartnerKind, PartnerOrganization, Site
 from app.core.audit import AuditAction, changed_fields, record_audit
 from app.core.errors import DomainError
+from app.core.roles import Role
 from app.extensions import db
+from app.guidance.operations import seed_guidance_library
 from app.practices.operations import seed_practice_catalogue
 
 
@@ -24,15 +27,39 @@ def create_clinic(
     db.session.add(clinic)
     db.session.flush()
     seed_practice_catalogue(clinic.id)
+    seed_guidance_library(clinic.id)
     record_audit(AuditAction.CREATE, clinic, clinic_id=clinic.id)
     return clinic
 
 
+def _check_escalation(clinic: Clinic, minutes: int, on_duty_manager_id: int | None) -> None:
+    if not 1 <= minutes <= 1440:
+        raise DomainError(
+            _("Enter a number of minutes from 1 to 1440 (24 hours)."), code="escalation_minutes"
+        )
+    if on_duty_manager_id is not None and not has_role_in_clinic(
+        on_duty_manager_id, clinic.id, Role.PRACTICE_MANAGER
+    ):
+        raise DomainError(
+            _("Choose an active practice manager of this clinic, or every practice manager."),
+            code="not_a_manager",
+        )
+
+
 def update_clinic_settings(
-    clinic: Clinic, *, name: str, default_locale: str, timezone: str
+    clinic: Clinic,
+    *,
+    name: str,
+    default_locale: str,
+    timezone: str,
+    critical_flag_escalation_minutes: int,
+    on_duty_manager_id: int | None,
 ) -> Clinic:
-    """Change the clinic's name, default page language and time zone."""
+    """Change the clinic's name, languages, time zone and who is told of waiting critical answers."""
+    _check_escalation(clinic, critical_flag_escalation_minutes, on_duty_manager_id)
     clinic.name, clinic.default_locale, clinic.timezone = name, default_locale, timezone
+    clinic.critical_flag_escalation_minutes = critical_flag_escalation_minutes
+    clinic.on_duty_manager_id = on_duty_manager_id
     record_audit(AuditAction.UPDATE, clinic, details={"fields": changed_fields(clinic)})
     return clinic
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.accounts.queries import staff_with_role
 from app.clinics import operations, queries
 from app.clinics.forms import ClinicSettingsForm, PartnerOrganizationForm, SiteForm
 from app.clinics.models import PartnerOrganization
@@ -15,6 +16,30 @@ from app.core.templating import locale_choices
 from app.extensions import db
 
 bp = Blueprint("clinics", __name__, url_prefix="/admin/clinic", template_folder="templates")
+
+SETTINGS_FIELDS = (
+    "name",
+    "default_locale",
+    "timezone",
+    "critical_flag_escalation_minutes",
+    "on_duty_manager_id",
+)
+#: The field an operation's refusal is shown next to.
+ERROR_FIELDS = {
+    "escalation_minutes": "critical_flag_escalation_minutes",
+    "not_a_manager": "on_duty_manager_id",
+}
+
+
+def _settings_form(formdata=None) -> ClinicSettingsForm:
+    """The clinic's settings, with its languages and active practice managers to choose from."""
+    form = ClinicSettingsForm(formdata=formdata, obj=g.clinic)
+    form.default_locale.choices = locale_choices()
+    managers = staff_with_role(current_clinic_id(), Role.PRACTICE_MANAGER)
+    form.on_duty_manager_id.choices = [("", _("Every practice manager"))] + [
+        (str(user.id), user.full_name) for user in managers
+    ]
+    return form
 
 
 def _settings_page(form: ClinicSettingsForm, site_form: SiteForm, status: int = 200):
@@ -29,18 +54,17 @@ def _settings_page(form: ClinicSettingsForm, site_form: SiteForm, status: int = 
 @bp.route("/", methods=["GET", "POST"])
 @require_role(Role.CLINIC_ADMIN)
 def settings():
-    form = ClinicSettingsForm(obj=g.clinic)
-    form.default_locale.choices = locale_choices()
+    form = _settings_form(request.form if request.method == "POST" else None)
     if form.validate_on_submit():
-        operations.update_clinic_settings(
-            g.clinic,
-            name=form.name.data,
-            default_locale=form.default_locale.data,
-            timezone=form.timezone.data,
-        )
-        db.session.commit()
-        flash(_("Clinic settings are saved."), "success")
-        return redirect(url_for("clinics.settings"))
+        fields = {name: form[name].data for name in SETTINGS_FIELDS}
+        try:
+            operations.update_clinic_settings(g.clinic, **fields)
+        except DomainError as error:
+            form[ERROR_FIELDS.get(error.code, "name")].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Clinic settings are saved."), "success")
+            return redirect(url_for("clinics.settings"))
     return _settings_page(form, SiteForm(formdata=None), 422 if form.errors else 200)
 
 
@@ -57,9 +81,7 @@ def add_site():
             db.session.commit()
             flash(_("Site %(name)s is added.", name=form.name.data), "success")
             return redirect(url_for("clinics.settings"))
-    settings_form = ClinicSettingsForm(formdata=None, obj=g.clinic)
-    settings_form.default_locale.choices = locale_choices()
-    return _settings_page(settings_form, form, 422)
+    return _settings_page(_settings_form(), form, 422)
 
 
 @bp.route("/partners")

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, g, render_template
+from flask_babel import format_timedelta
 
 from app.appointments.queries import appointments_on_day
 from app.core.audit import AuditAction, record_audit
 from app.core.auth import current_clinic_id, public, require_role
 from app.core.clock import clinic_today, clinic_zone
 from app.core.roles import NavigatorKind, Role
+from app.db import now_utc
 from app.extensions import db
 from app.families.models import Program
 from app.home import queries
+from app.screening import explain
+from app.screening.escalation import escalation_limit_in_words
+from app.screening.queries import open_critical_flags
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -33,9 +40,34 @@ def index():
         overview = queries.clinic_overview(current_clinic_id(), today, clinic_zone())
         return render_template("home/admin.html", overview=overview)
     if role == Role.PRACTICE_MANAGER:
-        overview = queries.clinic_overview(current_clinic_id(), today, clinic_zone())
-        return render_template("home/manager.html", overview=overview, today=today)
+        return _manager_home(today)
     return _care_team_home(role, today)
+
+
+def _manager_home(today):
+    """The clinic's numbers, led by the critical answers still waiting for a clinician."""
+    overview = queries.clinic_overview(current_clinic_id(), today, clinic_zone())
+    waiting = open_critical_flags(current_clinic_id())
+    record_audit(
+        AuditAction.VIEW,
+        object_type="waiting_critical_answers",
+        details={"answers": len(waiting)},
+    )
+    db.session.commit()
+    now = now_utc()
+    return render_template(
+        "home/manager.html",
+        overview=overview,
+        today=today,
+        waiting=waiting,
+        waited={flag.id: _time_since(flag.raised_at, now) for flag in waiting},
+        explain=explain,
+        limit=escalation_limit_in_words(g.clinic),
+    )
+
+
+def _time_since(since: datetime, now: datetime) -> str:
+    return format_timedelta(now - since, granularity="minute", threshold=1)
 
 
 def _care_team_home(role: Role, today):

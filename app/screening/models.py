@@ -151,6 +151,8 @@ class Flag(Base):
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     action: Mapped[FlagAction | None] = mapped_column(enum_column(FlagAction, "flag_action"))
     note: Mapped[str | None] = mapped_column(sa.Text)
+    #: When the manager on duty was told that a critical answer was still waiting (once per flag).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     response: Mapped[ScreeningResponse] = relationship(back_populates="flags")
     acknowledged_by = relationship("User")

@@ -1,0 +1,1 @@
+"""Strengths-based guidance prompts: a clinic-editable content library keyed by age, results and priorities."""
