@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 
 from app import config as settings
 from app.core import (
+    jobs,
     notifications,  # noqa: F401 — registers the send-after-commit hooks
     templating,
 )
@@ -21,8 +22,11 @@ from app.core.i18n import select_locale, select_timezone
 from app.db import configure_sqlite, render_migration_item
 from app.demo.cli import register as register_demo_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.guidance.cli import register as register_guidance_cli
+from app.guidance.library import shipped_prompts
 from app.screening.cli import register as register_instrument_cli
 from app.screening.definitions import shipped_library
+from app.screening.escalation import escalation_job
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -47,9 +51,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
     register_demo_cli(app)
     register_instrument_cli(app)
+    register_guidance_cli(app)
     shipped_library()  # a malformed instrument file stops start-up with the file and the problem
+    shipped_prompts()  # so does a malformed guidance library, naming the prompt and the problem
     templating.register(app)
     app.after_request(_security_headers)
+    register_jobs(app)
     return app
 
 
@@ -71,6 +78,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 
 
+def register_jobs(app: Flask) -> None:
+    """Periodic work: `flask jobs run-once` (cron), or a thread when WELLTHREAD_INPROCESS_JOBS is on."""
+    jobs.register(app, "escalate-critical-flags", escalation_job)
+    app.cli.add_command(jobs.cli)
+    jobs.start_in_background(app)
+
+
 def register_blueprints(app: Flask) -> None:
     # Consent has no pages of its own yet (the screener records it); import it so its table exists.
     from app.accounts.views import admin_bp as accounts_admin_bp
@@ -80,11 +94,13 @@ def register_blueprints(app: Flask) -> None:
     from app.clinics.views import bp as clinics_bp
     from app.consents import models as consent_models  # noqa: F401
     from app.families.views import bp as families_bp
+    from app.guidance.views import bp as guidance_bp
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
     from app.practices.views import bp as practices_bp
     from app.screener.views import bp as screener_bp
     from app.screening.views import bp as screening_bp
+    from app.visits.views import bp as visits_bp
 
     for blueprint in (
         accounts_bp,
@@ -93,9 +109,11 @@ def register_blueprints(app: Flask) -> None:
         families_bp,
         appointments_bp,
         practices_bp,
+        guidance_bp,
         clinics_bp,
         audit_bp,
         screening_bp,
+        visits_bp,
         invitations_bp,
         screener_bp,
     ):

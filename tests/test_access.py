@@ -16,6 +16,7 @@ from app.core.roles import NavigatorKind, Role
 from app.extensions import limiter
 from app.families.models import Program
 from app.families.operations import enrol_in_program
+from app.guidance.queries import prompts_of
 from app.invitations.models import Channel
 from app.invitations.operations import create_invitation
 from app.practices.queries import practices_of
@@ -73,6 +74,7 @@ def build_world(make) -> ClinicWorld:
         "membership_id": members[Role.FRONT_DESK].id,
         "organization_id": members[Role.PARTNER].partner_organization_id,
         "practice_id": practices_of(clinic.id)[0].id,
+        "prompt_id": prompts_of(clinic.id)[0].id,
         "response_id": response.id,
         "flag_id": next(f.id for f in response.flags if f.kind.value == "critical"),
         "invitation_id": invitation.id,

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.accounts.queries import staff_with_role
 from app.appointments.models import AppointmentStatus, VisitKind
+from app.clinics.queries import sites_of
 from app.core.forms import Form
 from app.core.languages import caregiver_language_choices
+from app.core.roles import Role
 
 
 class DayFilterForm(Form):
@@ -19,6 +25,15 @@ class DayFilterForm(Form):
     day = DateField(_l("Day"), validators=[Optional()])
     site_id = SelectField(_l("Site"), coerce=str, validators=[Optional()])
     clinician_id = SelectField(_l("Clinician"), coerce=str, validators=[Optional()])
+
+
+def fill_people_choices(form: Any, clinic_id: int) -> None:
+    """The clinic's clinicians and sites for a filter ("any") or an appointment ("none")."""
+    everyone = [("", _("— any —") if isinstance(form, DayFilterForm) else _("— none —"))]
+    form.clinician_id.choices = everyone + [
+        (str(u.id), u.full_name) for u in staff_with_role(clinic_id, Role.CLINICIAN)
+    ]
+    form.site_id.choices = everyone + [(str(s.id), s.name) for s in sites_of(clinic_id)]
 
 
 class AppointmentForm(Form):

@@ -75,6 +75,11 @@ VISIT_AGE_DAYS = {
 }
 
 
+def nearest_visit_kind(age_in_days: int) -> VisitKind:
+    """The scheduled visit whose typical age is closest to the child's (for "other" visits)."""
+    return min(VISIT_AGE_DAYS, key=lambda kind: abs(VISIT_AGE_DAYS[kind] - age_in_days))
+
+
 class AppointmentStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     CHECKED_IN = "checked_in"

@@ -9,7 +9,12 @@ from flask_babel import gettext as _
 
 from app.accounts.queries import staff_with_role
 from app.appointments import operations, queries
-from app.appointments.forms import AppointmentForm, DayFilterForm, ScheduleImportForm
+from app.appointments.forms import (
+    AppointmentForm,
+    DayFilterForm,
+    ScheduleImportForm,
+    fill_people_choices,
+)
 from app.appointments.models import Appointment, AppointmentStatus, VisitKind
 from app.clinics.queries import sites_of
 from app.core.audit import AuditAction, record_audit
@@ -24,20 +29,11 @@ from app.families.queries import child_by_record_number
 bp = Blueprint("appointments", __name__, url_prefix="/appointments", template_folder="templates")
 
 
-def _people_choices(form: Any) -> None:
-    clinic_id = current_clinic_id()
-    everyone = [("", _("— any —") if isinstance(form, DayFilterForm) else _("— none —"))]
-    form.clinician_id.choices = everyone + [
-        (str(u.id), u.full_name) for u in staff_with_role(clinic_id, Role.CLINICIAN)
-    ]
-    form.site_id.choices = everyone + [(str(s.id), s.name) for s in sites_of(clinic_id)]
-
-
 @bp.route("/")
 @require_role(CARE_TEAM)
 def day():
     form = DayFilterForm(request.args)
-    _people_choices(form)
+    fill_people_choices(form, current_clinic_id())
     valid = form.validate()
     chosen_day = (form.day.data if valid else None) or clinic_today()
     appointments = queries.appointments_on_day(
@@ -108,7 +104,7 @@ def new():
             "record_number": request.args.get("record_number", ""),
         }
     )
-    _people_choices(form)
+    fill_people_choices(form, current_clinic_id())
     return _form_page(form, None)
 
 
@@ -132,7 +128,7 @@ def edit(appointment_id: int):
             "interpreter_language": appointment.interpreter_language or "",
         },
     )
-    _people_choices(form)
+    fill_people_choices(form, current_clinic_id())
     if request.method == "GET":
         record_audit(AuditAction.VIEW, appointment)
         db.session.commit()

@@ -14,6 +14,7 @@ ACTION_LABELS = {
     AuditAction.SEARCH: _l("Searched"),
     AuditAction.CREATE: _l("Created"),
     AuditAction.UPDATE: _l("Changed"),
+    AuditAction.DELETE: _l("Removed"),
     AuditAction.IMPORT: _l("Imported"),
     AuditAction.EXPORT: _l("Exported"),
     AuditAction.SIGN_IN: _l("Signed in"),

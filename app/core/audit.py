@@ -19,6 +19,7 @@ class AuditAction(enum.StrEnum):
     SEARCH = "search"
     CREATE = "create"
     UPDATE = "update"
+    DELETE = "delete"
     IMPORT = "import"
     EXPORT = "export"
     SIGN_IN = "sign_in"

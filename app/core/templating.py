@@ -10,7 +10,7 @@ from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 
 from app.core.clock import whole_months_between
-from app.core.i18n import available_locales
+from app.core.i18n import available_locales, family_domain
 
 
 def language_name(code: str | None) -> str:
@@ -73,4 +73,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=_date, datetime=_datetime, time=_time, language_name=language_name, age=child_age
     )
+    # Words for families (the visit summary) come from their own catalogue: {{ _s("…") }}.
+    app.jinja_env.globals["_s"] = family_domain.gettext
     app.context_processor(_template_context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -15,8 +16,11 @@ from app.screening.models import FlagAction
 class AcknowledgeFlagForm(Form):
     action = SelectField(
         _l("Action taken"),
-        choices=lambda: [(a.value, a.label) for a in FlagAction],
-        coerce=FlagAction,
+        # No action is preselected: recording one must be the clinician's deliberate choice.
+        choices=lambda: (
+            [("", _("— choose the action you took —"))] + [(a.value, a.label) for a in FlagAction]
+        ),
+        coerce=lambda value: FlagAction(value) if value else None,
         validators=[DataRequired()],
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

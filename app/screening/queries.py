@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,15 +89,17 @@ def clinic_zone_of(clinic_id: int) -> ZoneInfo:
 
 
 def _prior_screens(
-    household_id: int, since: datetime, zone: ZoneInfo
-) -> list[schedule.PriorScreen]:
+    household_ids: Iterable[int], since: datetime, zone: ZoneInfo
+) -> dict[int, list[schedule.PriorScreen]]:
+    """Household id → its screens since `since` that count towards what is due."""
     rows = db.session.execute(
         sa.select(
+            ScreeningResponse.household_id,
             ScreeningResponse.instrument_key,
             ScreeningResponse.submitted_at,
             ScreeningResponse.appointment_id,
         ).where(
-            ScreeningResponse.household_id == household_id,
+            ScreeningResponse.household_id.in_(set(household_ids)),
             ScreeningResponse.status == ResponseStatus.FINAL,
             # An unfinished screen that rules nothing out is still due; it must not stand in for a
             # negative one for a year across siblings. One already positive has done its job.
@@ -103,28 +107,42 @@ def _prior_screens(
             ScreeningResponse.submitted_at >= since,
         )
     )
-    return [
-        schedule.PriorScreen(key, at.astimezone(zone).date(), appointment_id)
-        for key, at, appointment_id in rows
-    ]
+    prior: dict[int, list[schedule.PriorScreen]] = defaultdict(list)
+    for household_id, key, at, appointment_id in rows:
+        prior[household_id].append(
+            schedule.PriorScreen(key, at.astimezone(zone).date(), appointment_id)
+        )
+    return prior
+
+
+def due_for_appointments(appointments: Sequence[Appointment]) -> dict[int, list[schedule.DueItem]]:
+    """Appointment id → what that visit calls for; a fixed number of queries for any number of
+    appointments of one clinic (their children and households loaded)."""
+    if not appointments:
+        return {}
+    clinic_id = appointments[0].clinic_id
+    rules = clinic_rules(clinic_id)
+    longest = max((r.validity_days for r in rules), default=0)
+    zone = clinic_zone_of(clinic_id)
+    since = min(a.scheduled_at for a in appointments) - timedelta(days=longest + 1)
+    offered = {key: bool(langs) for key, langs in offered_languages(clinic_id).items()}
+    prior = _prior_screens((a.child.household_id for a in appointments), since, zone)
+    return {
+        a.id: schedule.due_instruments(
+            visit_kind=a.visit_kind.value,
+            visit_on=a.scheduled_at.astimezone(zone).date(),
+            appointment_id=a.id,
+            rules=rules,
+            prior=prior.get(a.child.household_id, []),
+            offered=offered,
+        )
+        for a in appointments
+    }
 
 
 def due_for_appointment(appointment: Appointment) -> list[schedule.DueItem]:
     """What this visit calls for, given the clinic's rules and the household's recent screens."""
-    rules = clinic_rules(appointment.clinic_id)
-    longest = max((r.validity_days for r in rules), default=0)
-    zone = clinic_zone_of(appointment.clinic_id)
-    visit_on = appointment.scheduled_at.astimezone(zone).date()
-    since = appointment.scheduled_at - timedelta(days=longest + 1)
-    offered = {key: bool(langs) for key, langs in offered_languages(appointment.clinic_id).items()}
-    return schedule.due_instruments(
-        visit_kind=appointment.visit_kind.value,
-        visit_on=visit_on,
-        appointment_id=appointment.id,
-        rules=rules,
-        prior=_prior_screens(appointment.child.household_id, since, zone),
-        offered=offered,
-    )
+    return due_for_appointments([appointment])[appointment.id]
 
 
 def household_history(household_id: int) -> list[ScreeningResponse]:

@@ -122,7 +122,7 @@ def acknowledge(flag_id: int):
     form = _ack_form(flag_id, request.form)
     if not form.validate_on_submit():
         flash(_("Choose the action you took."), "error")
-        return redirect(url_for("screening.child_history", child_id=flag.child_id or 0))
+        return _after_acknowledging(flag)
     try:
         operations.acknowledge_critical_flag(
             flag, user_id=g.user.id, action=form.action.data, note=form.note.data or ""
@@ -133,6 +133,15 @@ def acknowledge(flag_id: int):
     else:
         db.session.commit()
         flash(_("The action you took is recorded."), "success")
+    return _after_acknowledging(flag)
+
+
+def _after_acknowledging(flag: Flag):
+    """Back to the visit page the clinician acted from, else to the child's screens."""
+    appointment_id = request.form.get("appointment_id", type=int)
+    appointment = db.session.get(Appointment, appointment_id) if appointment_id else None
+    if appointment is not None and appointment.clinic_id == current_clinic_id():
+        return redirect(url_for("visits.visit", appointment_id=appointment.id))
     return redirect(url_for("screening.child_history", child_id=flag.child_id or 0))
 
 
