@@ -93,6 +93,10 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.clinics.views import bp as clinics_bp
     from app.consents import models as consent_models  # noqa: F401
+    from app.directory import models as directory_models  # noqa: F401
+    from app.followups import models as followup_models  # noqa: F401
+    from app.inbox import models as inbox_models  # noqa: F401
+    from app.referrals import models as referral_models  # noqa: F401
     from app.families.views import bp as families_bp
     from app.guidance.views import bp as guidance_bp
     from app.home.views import bp as home_bp

@@ -19,6 +19,10 @@ class Clinic(TimestampMixin, Base):
         sa.CheckConstraint(
             "critical_flag_escalation_minutes BETWEEN 1 AND 1440", name="escalation_minutes_range"
         ),
+        sa.CheckConstraint("handoff_accept_minutes BETWEEN 1 AND 240", name="handoff_minutes_range"),
+        sa.CheckConstraint(
+            "failed_contacts_before_review BETWEEN 1 AND 20", name="failed_contacts_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +35,12 @@ class Clinic(TimestampMixin, Base):
     #: Minutes a critical answer may wait for a clinician before the manager on duty is told.
     critical_flag_escalation_minutes: Mapped[int] = mapped_column(
         default=30, server_default=sa.text("30")
+    )
+    #: Minutes a warm handoff may wait for a navigator before the front desk and manager are told.
+    handoff_accept_minutes: Mapped[int] = mapped_column(default=10, server_default=sa.text("10"))
+    #: Failed contact attempts on a follow-up after which it is flagged for review.
+    failed_contacts_before_review: Mapped[int] = mapped_column(
+        default=3, server_default=sa.text("3")
     )
     #: The practice manager told about waiting critical answers; every active manager when unset.
     on_duty_manager_id: Mapped[int | None] = mapped_column(

@@ -56,14 +56,27 @@ class Consent(Base):
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"))
     caregiver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("caregivers.id"))
     recipient: Mapped[Recipient] = mapped_column(enum_column(Recipient, "consent_recipient"))
+    #: One named partner organization; when unset the consent covers every organization of the
+    #: recipient kind (the family said "the clinic's legal partner", not which one).
+    partner_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("partner_organizations.id")
+    )
     #: The needs (family check-in need codes) this consent covers.
     scope_needs: Mapped[list[str]] = mapped_column(sa.JSON)
+    #: What the recipient may see: "contact" (caregiver's name, phone, language), "child" (child's
+    #: name and age), "needs" (the needs in scope and the request note). Never screening results.
+    scope_data: Mapped[list[str]] = mapped_column(
+        sa.JSON,
+        default=lambda: ["contact", "needs"],
+        server_default=sa.text('\'["contact", "needs"]\''),
+    )
     method: Mapped[ConsentMethod] = mapped_column(enum_column(ConsentMethod, "consent_method"))
     invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("screening_invitations.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     def is_active_at(self, moment: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)

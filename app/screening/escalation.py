@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,6 +16,7 @@ from app.clinics.models import Clinic
 from app.core.audit import AuditAction, record_audit
 from app.core.notifications import Message, queue_message
 from app.core.roles import Role
+from app.core.urls import external_url
 from app.db import now_utc
 from app.extensions import db
 from app.screening.models import Flag, FlagKind, ResponseStatus, ScreeningResponse
@@ -76,15 +76,6 @@ def _managers_to_tell(clinic: Clinic) -> list[User]:
     return on_duty or managers
 
 
-def _home_url() -> str:
-    """An absolute link to the home page, built from WELLTHREAD_BASE_URL (a job has no request)."""
-    base = urlsplit(current_app.config["WELLTHREAD_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-    )
-    return adapter.build("home.index", force_external=True)
-
-
 def escalation_limit_in_words(clinic: Clinic) -> str:
     """The clinic's limit in the current language, always in minutes ("90 minutes", not "2 hours")."""
     limit = timedelta(minutes=clinic.critical_flag_escalation_minutes)
@@ -116,7 +107,7 @@ def escalate_waiting_critical_flags(now: datetime) -> list[Flag]:
     Flushes, never commits; the e-mails leave only when the caller's commit succeeds.
     """
     escalated: list[Flag] = []
-    link = _home_url()
+    link = external_url("home.index")
     managers_of: dict[int, list[User]] = {}
     for flag, clinic in _waiting_too_long(now):
         if not _claim(flag, now):

@@ -1,0 +1,1 @@
+"""Follow-up tasks and contact attempts: the navigator's worklist between visits."""

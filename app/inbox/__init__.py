@@ -1,0 +1,1 @@
+"""In-app notifications for staff: what changed, never the health details."""
