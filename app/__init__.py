@@ -94,14 +94,14 @@ def register_blueprints(app: Flask) -> None:
     from app.clinics.views import bp as clinics_bp
     from app.consents import models as consent_models  # noqa: F401
     from app.directory import models as directory_models  # noqa: F401
-    from app.followups import models as followup_models  # noqa: F401
-    from app.inbox import models as inbox_models  # noqa: F401
-    from app.referrals import models as referral_models  # noqa: F401
     from app.families.views import bp as families_bp
+    from app.followups import models as followup_models  # noqa: F401
     from app.guidance.views import bp as guidance_bp
     from app.home.views import bp as home_bp
+    from app.inbox import models as inbox_models  # noqa: F401
     from app.invitations.views import bp as invitations_bp
     from app.practices.views import bp as practices_bp
+    from app.referrals import models as referral_models  # noqa: F401
     from app.screener.views import bp as screener_bp
     from app.screening.views import bp as screening_bp
     from app.visits.views import bp as visits_bp
