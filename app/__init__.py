@@ -21,9 +21,11 @@ from app.core.errors import register_error_handlers
 from app.core.i18n import select_locale, select_timezone
 from app.db import configure_sqlite, render_migration_item
 from app.demo.cli import register as register_demo_cli
+from app.directory.cli import register as register_directory_cli
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.guidance.cli import register as register_guidance_cli
 from app.guidance.library import shipped_prompts
+from app.referrals.handoffs import handoff_alert_job
 from app.screening.cli import register as register_instrument_cli
 from app.screening.definitions import shipped_library
 from app.screening.escalation import escalation_job
@@ -50,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     register_demo_cli(app)
+    register_directory_cli(app)
     register_instrument_cli(app)
     register_guidance_cli(app)
     shipped_library()  # a malformed instrument file stops start-up with the file and the problem
@@ -81,27 +84,29 @@ def register_extensions(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Periodic work: `flask jobs run-once` (cron), or a thread when WELLTHREAD_INPROCESS_JOBS is on."""
     jobs.register(app, "escalate-critical-flags", escalation_job)
+    jobs.register(app, "alert-waiting-handoffs", handoff_alert_job)
     app.cli.add_command(jobs.cli)
     jobs.start_in_background(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    # Consent has no pages of its own yet (the screener records it); import it so its table exists.
     from app.accounts.views import admin_bp as accounts_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.appointments.views import bp as appointments_bp
     from app.audit.views import bp as audit_bp
     from app.clinics.views import bp as clinics_bp
-    from app.consents import models as consent_models  # noqa: F401
-    from app.directory import models as directory_models  # noqa: F401
+    from app.consents.views import bp as consents_bp
+    from app.directory.views import bp as directory_bp
     from app.families.views import bp as families_bp
-    from app.followups import models as followup_models  # noqa: F401
+    from app.followups.views import bp as followups_bp
     from app.guidance.views import bp as guidance_bp
     from app.home.views import bp as home_bp
-    from app.inbox import models as inbox_models  # noqa: F401
+    from app.inbox.views import bp as inbox_bp
     from app.invitations.views import bp as invitations_bp
+    from app.partners.views import bp as partners_bp
     from app.practices.views import bp as practices_bp
-    from app.referrals import models as referral_models  # noqa: F401
+    from app.referrals.handoffs import bp as handoffs_bp
+    from app.referrals.views import bp as referrals_bp
     from app.screener.views import bp as screener_bp
     from app.screening.views import bp as screening_bp
     from app.visits.views import bp as visits_bp
@@ -120,6 +125,13 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         invitations_bp,
         screener_bp,
+        followups_bp,
+        handoffs_bp,
+        consents_bp,
+        partners_bp,
+        referrals_bp,
+        inbox_bp,
+        directory_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,14 +12,21 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
+from app.consents.models import Consent, ConsentMethod, Recipient
+from app.consents.operations import record_consent, revoke_consent
 from app.core.roles import NavigatorKind, Role
 from app.extensions import limiter
 from app.families.models import Program
 from app.families.operations import enrol_in_program
+from app.followups.operations import create_follow_up
 from app.guidance.queries import prompts_of
 from app.invitations.models import Channel
 from app.invitations.operations import create_invitation
 from app.practices.queries import practices_of
+from app.referrals.models import IhelpDomain, ReferralTarget
+from app.referrals.operations import open_referral
+from tests.directory.hsds import add_directory_service
+from tests.pages import text_of
 
 PUBLIC_ENDPOINTS = {
     "accounts.sign_in",
@@ -65,6 +72,12 @@ def build_world(make) -> ClinicWorld:
     invitation, token = create_invitation(
         appointment, language="en", channel=Channel.QR, created_by_id=None, caregiver=caregiver
     )
+    consent, referral = _legal_referral(make, members, household, caregiver, child)
+    follow_up = create_follow_up(
+        household=household, child=child, title="Call back", due_on=make.today,
+        assignee_id=members[Role.NAVIGATOR].user_id, created_by_id=members[Role.CLINICIAN].user_id,
+    )  # fmt: skip
+    service = add_directory_service(clinic.id)
     ids = {
         "household_id": household.id,
         "caregiver_id": caregiver.id,
@@ -79,8 +92,30 @@ def build_world(make) -> ClinicWorld:
         "flag_id": next(f.id for f in response.flags if f.kind.value == "critical"),
         "invitation_id": invitation.id,
         "token": token,  # parent pages are public; staff pages (the QR code) need a live one
+        "consent_id": consent.id,
+        "referral_id": referral.id,  # to the world's partner organization, with the family's consent
+        "follow_up_id": follow_up.id,
+        "service_id": service.id,  # a resource-directory service, and its organization
+        "directory_organization_id": service.organization_id,
     }
     return ClinicWorld(clinic, members, ids)
+
+
+def _legal_referral(make, members, household, caregiver, child, partner_id=None):
+    """A consent to the legal partner and a referral sent to it under that consent."""
+    partner_id = partner_id or members[Role.PARTNER].partner_organization_id
+    consent = record_consent(
+        household, caregiver_id=caregiver.id, recipient=Recipient.LEGAL_PARTNER,
+        partner_organization_id=partner_id, scope_needs=["legal"],
+        scope_data=["contact", "child", "needs"], method=ConsentMethod.VERBAL, expires_at=None,
+        recorded_by_id=members[Role.NAVIGATOR].user_id,
+    )  # fmt: skip
+    referral = open_referral(
+        household=household, child=child, requested_by_id=members[Role.CLINICIAN].user_id,
+        need="legal", target=ReferralTarget.PARTNER, partner_organization_id=partner_id,
+        ihelp_domain=IhelpDomain.HOUSING_UTILITIES, request_note="Eviction notice",
+    )  # fmt: skip
+    return consent, referral
 
 
 def endpoint_requests(app: Flask):
@@ -217,3 +252,52 @@ def test_a_token_opens_its_own_clinics_link_whoever_is_signed_in(app, login, wor
     assert response.status_code == 200
     assert response.get_json()["clinic"] == {"name": other_world.clinic.name}
     assert f'"{world.clinic.name}"' not in response.get_data(as_text=True)
+
+
+# --- the partner dimension ----------------------------------------------------------------------
+
+#: What a partner user may reach besides the portal: its home page, its account, its inbox.
+PARTNER_REACHABLE = ("home.index", "accounts.", "partners.", "inbox.")
+
+
+def test_a_partner_reaches_no_clinic_page(app):
+    reachable = {
+        rule.endpoint
+        for rule, _m, _a in endpoint_requests(app)
+        if Role.PARTNER in getattr(view_of(app, rule.endpoint), "allowed_roles", ())
+    }
+    assert {"partners.index", "partners.referral", "partners.answer"} <= reachable
+    assert [e for e in reachable if not e.startswith(PARTNER_REACHABLE)] == []
+    partner_only = {e for e in reachable if e.startswith("partners.")}
+    assert all(view_of(app, e).allowed_roles == {Role.PARTNER} for e in partner_only)
+
+
+def test_a_partner_cannot_open_another_organizations_referral(make, login, world):
+    other = make.partner_organization(world.clinic)
+    household = make.household(world.clinic, name="Okafor")
+    caregiver = make.caregiver(household, given_name="Ngozi")
+    child = make.child(household, given_name="Chidi")
+    _consent, theirs = _legal_referral(
+        make, world.members, household, caregiver, child, partner_id=other.id
+    )
+    client = login(world.members[Role.PARTNER])
+    assert client.get(f"/partner/referrals/{theirs.id}").status_code == 404
+    answer = {"target": "accepted", "version": str(theirs.version)}
+    assert client.post(f"/partner/referrals/{theirs.id}/answer", data=answer).status_code == 404
+    assert "Ngozi" not in text_of(client.get("/partner/"))
+    assert client.get(f"/partner/referrals/{world.ids['referral_id']}").status_code == 200
+
+
+def test_a_partner_sees_nothing_of_a_referral_whose_consent_was_revoked(
+    make, login, world, db_session
+):
+    consent = db_session.get(Consent, world.ids["consent_id"])
+    revoke_consent(consent, user_id=world.members[Role.NAVIGATOR].user_id, note="By phone")
+    client = login(world.members[Role.PARTNER])
+    referral_id = world.ids["referral_id"]
+    page = text_of(client.get(f"/partner/referrals/{referral_id}"))
+    assert "The family has withdrawn consent; details are hidden." in page
+    for detail in ("Ana Rivera", "Mateo", "Eviction", "Housing"):
+        assert detail not in page
+    answer = {"target": "accepted", "version": "2"}
+    assert client.post(f"/partner/referrals/{referral_id}/answer", data=answer).status_code == 404

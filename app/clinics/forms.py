@@ -6,7 +6,15 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from app.clinics.models import PartnerKind
 from app.core.forms import Form
@@ -21,6 +29,22 @@ def _user_id_or_none(value: str | int | None) -> int | None:
 
 
 ESCALATION_MINUTES_MESSAGE = _l("Enter a number of minutes from 1 to 1440 (24 hours).")
+HANDOFF_MINUTES_MESSAGE = _l("Enter a number of minutes from 1 to 240 (4 hours).")
+FAILED_CONTACTS_MESSAGE = _l("Enter a number of attempts from 1 to 20.")
+
+
+def _kept_when_absent(_form: Form, field: IntegerField) -> None:
+    """A form sent without this field (a page opened before it existed) keeps the saved number."""
+    if not field.raw_data:
+        raise StopValidation()
+
+
+def _whole_number(message: str, low: int, high: int) -> list:
+    return [
+        _kept_when_absent,
+        InputRequired(message=message),
+        NumberRange(min=low, max=high, message=message),
+    ]
 
 
 class ClinicSettingsForm(Form):
@@ -36,6 +60,22 @@ class ClinicSettingsForm(Form):
         description=_l(
             "After this long without a clinician recording the action taken, the practice "
             "manager on duty is told by e-mail."
+        ),
+    )
+    handoff_accept_minutes = IntegerField(
+        _l("Minutes a warm handoff may wait for a navigator"),
+        validators=_whole_number(HANDOFF_MINUTES_MESSAGE, 1, 240),
+        description=_l(
+            "After this long with no navigator accepting, the front desk and the practice "
+            "managers are told, once."
+        ),
+    )
+    failed_contacts_before_review = IntegerField(
+        _l("Failed contact attempts before a follow-up needs review"),
+        validators=_whole_number(FAILED_CONTACTS_MESSAGE, 1, 20),
+        description=_l(
+            "After this many attempts in a row that do not reach the family, the follow-up is "
+            "marked for review and the person who asked for it and the practice managers are told."
         ),
     )
     # Choices are the clinic's active practice managers (set by the view); the operation refuses

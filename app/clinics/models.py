@@ -19,7 +19,9 @@ class Clinic(TimestampMixin, Base):
         sa.CheckConstraint(
             "critical_flag_escalation_minutes BETWEEN 1 AND 1440", name="escalation_minutes_range"
         ),
-        sa.CheckConstraint("handoff_accept_minutes BETWEEN 1 AND 240", name="handoff_minutes_range"),
+        sa.CheckConstraint(
+            "handoff_accept_minutes BETWEEN 1 AND 240", name="handoff_minutes_range"
+        ),
         sa.CheckConstraint(
             "failed_contacts_before_review BETWEEN 1 AND 20", name="failed_contacts_range"
         ),

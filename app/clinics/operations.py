@@ -46,6 +46,15 @@ def _check_escalation(clinic: Clinic, minutes: int, on_duty_manager_id: int | No
         )
 
 
+def _check_handoff_and_contacts(minutes: int | None, attempts: int | None) -> None:
+    if minutes is not None and not 1 <= minutes <= 240:
+        raise DomainError(
+            _("Enter a number of minutes from 1 to 240 (4 hours)."), code="handoff_minutes"
+        )
+    if attempts is not None and not 1 <= attempts <= 20:
+        raise DomainError(_("Enter a number of attempts from 1 to 20."), code="failed_contacts")
+
+
 def update_clinic_settings(
     clinic: Clinic,
     *,
@@ -54,12 +63,20 @@ def update_clinic_settings(
     timezone: str,
     critical_flag_escalation_minutes: int,
     on_duty_manager_id: int | None,
+    handoff_accept_minutes: int | None = None,
+    failed_contacts_before_review: int | None = None,
 ) -> Clinic:
-    """Change the clinic's name, languages, time zone and who is told of waiting critical answers."""
+    """Change the clinic's name, languages, time zone, who is told of waiting critical answers,
+    and when a waiting warm handoff or an unreachable family is raised (None: unchanged)."""
     _check_escalation(clinic, critical_flag_escalation_minutes, on_duty_manager_id)
+    _check_handoff_and_contacts(handoff_accept_minutes, failed_contacts_before_review)
     clinic.name, clinic.default_locale, clinic.timezone = name, default_locale, timezone
     clinic.critical_flag_escalation_minutes = critical_flag_escalation_minutes
     clinic.on_duty_manager_id = on_duty_manager_id
+    if handoff_accept_minutes is not None:
+        clinic.handoff_accept_minutes = handoff_accept_minutes
+    if failed_contacts_before_review is not None:
+        clinic.failed_contacts_before_review = failed_contacts_before_review
     record_audit(AuditAction.UPDATE, clinic, details={"fields": changed_fields(clinic)})
     return clinic
 

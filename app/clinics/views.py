@@ -23,11 +23,15 @@ SETTINGS_FIELDS = (
     "timezone",
     "critical_flag_escalation_minutes",
     "on_duty_manager_id",
+    "handoff_accept_minutes",
+    "failed_contacts_before_review",
 )
 #: The field an operation's refusal is shown next to.
 ERROR_FIELDS = {
     "escalation_minutes": "critical_flag_escalation_minutes",
     "not_a_manager": "on_duty_manager_id",
+    "handoff_minutes": "handoff_accept_minutes",
+    "failed_contacts": "failed_contacts_before_review",
 }
 
 

@@ -16,7 +16,8 @@ from app.appointments.queries import count_appointments_between
 from app.clinics.models import Clinic, PartnerKind, PartnerOrganization
 from app.clinics.operations import add_site, create_clinic, save_partner_organization
 from app.core.roles import NavigatorKind, Role
-from app.demo import people
+from app.demo import directory, people
+from app.demo.referrals import seed_referrals
 from app.demo.schedule import DUE_KINDS, WEEK_RADIUS, DemoSchedule, age_drift
 from app.demo.screens import seed_screens
 from app.extensions import db
@@ -140,6 +141,8 @@ def seed_demo_clinic(today: date, *, password: str, rng_seed: int = 2026) -> Dem
         _seed_household(seeding, index)
     db.session.flush()
     seed_screens(clinic.id, today, ZoneInfo(clinic.timezone), rng)
+    directory.seed_directory(clinic.id)
+    seed_referrals(clinic.id, today, ZoneInfo(clinic.timezone))
     return _summary(seeding, members)
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import Membership
+from app.appointments.models import Appointment
 from app.clinics.models import PartnerKind, PartnerOrganization
 from app.consents.queries import covering_consent
 from app.core.audit import AuditAction, record_audit
@@ -18,7 +19,8 @@ from app.db import now_utc
 from app.directory.models import DirectoryService
 from app.extensions import db
 from app.families.models import Child, Household
-from app.referrals import rules
+from app.inbox.models import Notification
+from app.referrals import notify, rules
 from app.referrals.models import (
     REFERRAL_NEEDS,
     IhelpDomain,
@@ -133,20 +135,49 @@ def open_referral(
         request_note=request_note.strip() or None, status=ReferralStatus.DRAFT,
         reasons=_reasons(household, flag_ids, priority_ids),
     )  # fmt: skip
+    _check_visit(household, appointment_id, is_warm_handoff, target)
     service = _service(household.clinic_id, service_id)
     referral.service_id = service.id if service else None
     if target == ReferralTarget.PARTNER:
+        partner_organization_id = _partner_of_service(service, partner_organization_id)
         _address_to_partner(referral, _partner(household.clinic_id, partner_organization_id),
                             ihelp_domain)  # fmt: skip
-    elif is_warm_handoff and appointment_id is None:
-        raise DomainError(_("A warm handoff is made during a visit."), code="no_visit")
     db.session.add(referral)
     _record_event(referral, None, ReferralStatus.DRAFT, Side.REQUESTER, requested_by_id)
     record_audit(AuditAction.CREATE, referral, details={"need": need, "target": target.value})
     if submit:
         _move(referral, ReferralStatus.REQUESTED, Side.REQUESTER, requested_by_id, None, "")
     db.session.flush()
+    if submit:
+        notify.announce_request(referral, requested_by_id, RESPONDER_KIND)
     return referral
+
+
+def _check_visit(
+    household: Household, appointment_id: int | None, is_warm_handoff: bool, target: ReferralTarget
+) -> None:
+    # A warm handoff is a live introduction to a colleague while the family is still in clinic.
+    if is_warm_handoff and appointment_id is None:
+        raise DomainError(_("A warm handoff is made during a visit."), code="no_visit")
+    if is_warm_handoff and not target.is_internal:
+        raise DomainError(_("A warm handoff is made to a team inside the clinic."),
+                          code="handoff_internal")  # fmt: skip
+    if appointment_id is None:
+        return
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None or appointment.child.household_id != household.id:
+        raise DomainError(_("That visit is not this family's."), code="mismatch")
+
+
+def _partner_of_service(service: DirectoryService | None, partner_id: int | None) -> int | None:
+    """The partner that receives referrals to this service, when the directory links one."""
+    linked = service.organization.partner_organization_id if service else None
+    if linked is None or partner_id is None:
+        return partner_id or linked
+    if linked != partner_id:
+        raise DomainError(_("That service belongs to another organization."),
+                          code="service_mismatch")  # fmt: skip
+    return partner_id
 
 
 def _address_to_partner(
@@ -201,12 +232,41 @@ def transition_referral(
             "status": referral.status.label, "target": target.label
         }  # fmt: skip
         raise DomainError(message, code=refusal.code)
+    if target == ReferralStatus.REQUESTED and referral.target == ReferralTarget.PARTNER:
+        _recheck_consent(referral)
+    previous = referral.status
+    # Worded now: after a failed flush the session cannot load what a translation may need.
+    stale = _stale()
     _move(referral, target, side, actor_user_id, reason_code, note, outcome)
     try:
         db.session.flush()
     except StaleDataError:
-        raise _stale() from None
+        raise stale from None
+    if previous != target:
+        notify.announce_move(referral, target, side, actor_user_id, RESPONDER_KIND)
     return referral
+
+
+def _recheck_consent(referral: Referral) -> None:
+    """A draft to a partner is sent only if the family's consent still covers it."""
+    partner = referral.partner_organization
+    if partner is None or not partner.is_active:
+        raise DomainError(_("Choose one of the clinic's active partner organizations."),
+                          code="no_partner")  # fmt: skip
+    _address_to_partner(referral, partner, referral.ihelp_domain)
+
+
+def mark_referral_read(user_id: int, referral_id: int) -> None:
+    """Opening a referral reads the user's notifications about it."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.referral_id == referral_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now_utc())
+    )
 
 
 def _stale() -> DomainError:

@@ -2,18 +2,65 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Response, render_template
 from flask_babel import force_locale
 
 from app.core.i18n import RIGHT_TO_LEFT
 from app.core.pdf import PDF_MIMETYPE, render_pdf
 from app.guidance.triggers import family_tips, select_prompts
-from app.visits.family_words import need_words
+from app.referrals.models import Referral, ReferralStatus
+from app.visits.family_words import TEAM_WORDS, need_words
 from app.visits.page import visit_page_context
 from app.visits.queries import VisitPicture
 
-#: Never printed for the family: a summary can be read by the person the family fears.
-KEPT_OFF_THE_SUMMARY = frozenset({"safety_home"})
+#: Never printed for the family: a summary can be read by the person the family fears, and a
+#: caregiver's depression is theirs to share.
+KEPT_OFF_THE_SUMMARY = frozenset({"safety_home", "caregiver_depression"})
+#: Referrals a family can act on: being arranged, under way, or done.
+ARRANGED = frozenset(
+    {
+        ReferralStatus.REQUESTED,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.ON_HOLD,
+        ReferralStatus.COMPLETED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Arranged:
+    """One referral as the family reads it: for what, with whom, which number to call."""
+
+    need: str
+    whom: str
+    phone: str | None
+
+
+def arranged_for_family(referrals: list[Referral]) -> list[Arranged]:
+    """The family's referrals in their words (call inside the family's locale)."""
+    return [
+        Arranged(need=need_words({r.need})[0], whom=_whom(r), phone=_phone(r))
+        for r in referrals
+        if r.status in ARRANGED and r.need not in KEPT_OFF_THE_SUMMARY and need_words({r.need})
+    ]
+
+
+def _whom(referral: Referral) -> str:
+    if referral.service is not None:
+        return f"{referral.service.name} ({referral.service.organization.name})"
+    if referral.partner_organization is not None:
+        return referral.partner_organization.name
+    return str(TEAM_WORDS[referral.target.value])
+
+
+def _phone(referral: Referral) -> str | None:
+    if referral.service is not None and referral.service.phone:
+        return referral.service.phone
+    partner = referral.partner_organization
+    return partner.contact_phone if partner is not None else None
 
 
 def family_summary_pdf(picture: VisitPicture, language: str) -> bytes:
@@ -26,6 +73,7 @@ def family_summary_pdf(picture: VisitPicture, language: str) -> bytes:
             direction="rtl" if language in RIGHT_TO_LEFT else "ltr",
             tips=family_tips(chosen, language),
             asked_for=need_words(picture.facts.needs_yes - KEPT_OFF_THE_SUMMARY),
+            arranged=arranged_for_family(picture.referrals),
         )  # fmt: skip
     return render_pdf(html)
 

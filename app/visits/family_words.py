@@ -17,6 +17,17 @@ NEED_WORDS = {
     "legal": _s("A legal worry"),
     "safety_home": _s("Safety at home"),
     "stress_support": _s("Stress and support"),
+    "child_development": _s("Your child's development"),
+    "parenting": _s("Support for parents"),
+}
+
+#: Whom a referral went to, when it is a team of the clinic.
+TEAM_WORDS = {
+    "healthysteps_specialist": _s("Our HealthySteps specialist"),
+    "dulce_family_specialist": _s("Our DULCE family specialist"),
+    "community_health_worker": _s("Our community health worker"),
+    "social_worker": _s("Our social worker"),
+    "behavioral_health": _s("Our care team"),
 }
 
 

@@ -87,22 +87,17 @@ def save_visit_notes(
     if visit is None:
         visit = _new_visit(appointment)
     elif version != visit.version:
-        raise DomainError(
-            _("Someone else saved these notes while you were writing. Reload the page to see them, then add yours."),
-            code="stale",
-        )  # fmt: skip
+        raise _stale_notes()
     visit.strength_noticed = strength_noticed.strip() or None
     visit.next_steps = next_steps.strip() or None
     visit.updated_by_id = user_id
     fields = changed_fields(visit)
+    stale = _stale_notes()  # worded now: a failed flush leaves nothing loadable for translation
     try:
         db.session.flush()
     except StaleDataError:
         # Another save bumped the version between our read and our write.
-        raise DomainError(
-            _("Someone else saved these notes while you were writing. Reload the page to see them, then add yours."),
-            code="stale",
-        ) from None  # fmt: skip
+        raise stale from None
     record_audit(AuditAction.UPDATE, visit, details={"fields": fields})
     return visit
 
@@ -116,8 +111,12 @@ def _new_visit(appointment: Appointment) -> Visit:
         with db.session.begin_nested():
             db.session.add(visit)
     except IntegrityError:
-        raise DomainError(
-            _("Someone else saved these notes while you were writing. Reload the page to see them, then add yours."),
-            code="stale",
-        ) from None  # fmt: skip
+        raise _stale_notes() from None
     return visit
+
+
+def _stale_notes() -> DomainError:
+    return DomainError(
+        _("Someone else saved these notes while you were writing. Reload the page to see them, then add yours."),
+        code="stale",
+    )  # fmt: skip

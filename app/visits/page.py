@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from flask import url_for
+
 from app.guidance.models import PromptCategory
 from app.guidance.triggers import select_prompts
 from app.screening import explain
@@ -35,6 +37,15 @@ def notes_form(picture: VisitPicture) -> VisitNotesForm:
     return form
 
 
+def referral_links(picture: VisitPicture) -> dict[str, str]:
+    """The visit's "Warm handoff now" and "Refer" buttons, pre-filled for this child and visit."""
+    family = {"child_id": picture.child.id, "appointment_id": picture.appointment.id}
+    return {
+        "handoff": url_for("referrals.new", handoff="1", **family),
+        "refer": url_for("referrals.new", **family),
+    }
+
+
 def visit_page_context(picture: VisitPicture) -> dict[str, Any]:
     return {
         "picture": picture,
@@ -48,4 +59,5 @@ def visit_page_context(picture: VisitPicture) -> dict[str, Any]:
         "suggested": {s.code: s.reason for s in suggested_practices(picture.facts)},
         "billing": billing_suggestions(picture.facts),
         "notes_form": notes_form(picture),
+        "referral_links": referral_links(picture),
     }

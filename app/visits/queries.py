@@ -19,6 +19,8 @@ from app.guidance.models import GuidancePrompt
 from app.guidance.queries import active_prompts
 from app.practices.models import CommonPractice
 from app.practices.queries import practices_of
+from app.referrals.models import Referral
+from app.referrals.queries import referrals_for_visit
 from app.screening.models import (
     Flag,
     FlagKind,
@@ -50,6 +52,8 @@ class VisitPicture:
     practices: list[CommonPractice]
     prompts: list[GuidancePrompt]
     facts: VisitFacts
+    #: The household's open referrals and those closed recently, newest first.
+    referrals: list[Referral]
 
     @property
     def child(self) -> Child:
@@ -58,6 +62,14 @@ class VisitPicture:
     @property
     def household(self) -> Household:
         return self.appointment.child.household
+
+    @property
+    def open_referrals(self) -> list[Referral]:
+        return [r for r in self.referrals if r.status.is_open]
+
+    @property
+    def closed_referrals(self) -> list[Referral]:
+        return [r for r in self.referrals if not r.status.is_open]
 
     @property
     def open_critical_flags(self) -> list[Flag]:
@@ -184,6 +196,7 @@ def visit_picture(appointment: Appointment) -> VisitPicture:
         practices=practices_of(appointment.clinic_id),
         prompts=active_prompts(appointment.clinic_id),
         facts=facts,
+        referrals=referrals_for_visit(appointment.child.household_id),
     )
 
 

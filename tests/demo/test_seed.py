@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from app.accounts.models import Membership
 from app.appointments.models import VISIT_AGE_DAYS, Appointment, VisitKind
 from app.appointments.queries import appointments_on_day
-from app.clinics.models import Clinic
+from app.clinics.models import Clinic, PartnerKind
 from app.core.roles import NavigatorKind, Role
 from app.demo.cli import seed_demo
 from app.demo.seed import DEMO_SLUG, DEMO_TIMEZONE, seed_demo_clinic
 from app.families.models import Caregiver, Child, Household
+from app.followups.models import FollowUp
+from app.referrals.models import Referral, ReferralStatus
 
 WEDNESDAY = date(2026, 3, 11)
 SATURDAY = date(2026, 3, 14)
@@ -100,3 +102,19 @@ def test_seed_demo_prints_how_to_sign_in_as_every_role(app, db_session):
         assert f"{mailbox}@riverside.example" in result.output
     assert PASSWORD in result.output
     assert db_session.scalar(sa.select(Clinic.id).where(Clinic.slug == DEMO_SLUG)) is not None
+
+
+def test_the_demo_shows_every_stage_of_a_referral(demo, db_session):
+    referrals = db_session.scalars(sa.select(Referral)).all()
+
+    handoffs = [r for r in referrals if r.is_warm_handoff]
+    assert [r.status for r in handoffs] == [ReferralStatus.REQUESTED]
+    partner_targets = {r.partner_organization.kind for r in referrals if r.partner_organization}
+    assert partner_targets == {PartnerKind.LEGAL_AID, PartnerKind.COMMUNITY}
+    assert all(r.consent_id for r in referrals if r.partner_organization_id)
+    closed = [r for r in referrals if r.status == ReferralStatus.COMPLETED]
+    assert closed
+    assert closed[0].outcome
+    overdue = db_session.scalars(sa.select(FollowUp).where(FollowUp.due_on < WEDNESDAY)).all()
+    assert len(overdue) == 1
+    assert len(overdue[0].attempts) == 2

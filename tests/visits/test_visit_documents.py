@@ -8,10 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from app.appointments.models import VisitKind
+from app.clinics.models import Clinic
 from app.core.audit import AuditEvent
 from app.core.roles import Role
 from app.extensions import db
 from app.guidance.models import GuidancePrompt
+from app.referrals.models import ReferralTarget
+from app.referrals.operations import open_referral
 from tests.factories import CHECKIN_ALL_NO
 from tests.pdfs import pdf_text
 
@@ -128,3 +131,20 @@ def test_the_clinicians_printout_carries_the_score_in_plain_words(visit):
     assert "Confidential: for the care team." in text
     assert "moderate depressive symptoms" in text
     assert "96161" in text
+
+
+def test_the_summary_lists_what_was_arranged_but_never_a_safety_referral(visit, make):
+    client, appointment = visit
+    household = appointment.child.household
+    requester = make.member(db.session.get(Clinic, household.clinic_id), Role.NURSE_MA).user_id
+    for need in ("food", "safety_home"):
+        open_referral(household=household, child=appointment.child, requested_by_id=requester,
+                      need=need, target=ReferralTarget.COMMUNITY_HEALTH_WORKER)  # fmt: skip
+
+    text = pdf_text(client.get(f"/visits/{appointment.id}/summary.pdf?language=en").data)
+    spanish = pdf_text(client.get(f"/visits/{appointment.id}/summary.pdf?language=es").data)
+
+    arranged = text.split("What we arranged and whom to contact", 1)[1]
+    assert "Food Our community health worker" in arranged
+    assert "Safety at home" not in text
+    assert "Comida Nuestro promotor de salud" in spanish

@@ -9,13 +9,19 @@ import pytest
 import sqlalchemy as sa
 
 from app.appointments.models import VISIT_AGE_DAYS, VisitKind
+from app.clinics.models import PartnerKind
+from app.consents.models import ConsentMethod, Recipient
+from app.consents.operations import record_consent
 from app.core.audit import AuditEvent
 from app.core.roles import Role
 from app.extensions import db
+from app.referrals.models import ReferralStatus, ReferralTarget, Side
+from app.referrals.operations import open_referral, transition_referral
 from app.screening.models import Flag, FlagKind
 from app.visits.models import PracticeDelivery, Visit
 from tests.factories import CHECKIN_ALL_NO
 from tests.pages import text_of
+from tests.referrals.builders import directory_service
 
 DEPRESSION_VISITS = {"1m", "2m", "4m", "6m"}
 PHQ9_ITEM9_POSITIVE = {f"phq-{n}": "2" for n in range(1, 9)} | {"phq-9": "1"}
@@ -248,6 +254,38 @@ def test_the_visit_page_costs_the_same_queries_however_long_the_history(
 ):
     caregiver, appointment = _visit_of(make, clinic, VisitKind.MONTH_6, preferred_language="en")
     child, client = appointment.child, login(team["clinician"])
+    specialist = make.member(clinic, Role.NAVIGATOR)
+    pantry = make.partner_organization(clinic, PartnerKind.COMMUNITY)
+    service = directory_service(clinic, pantry)
+    record_consent(
+        child.household, caregiver_id=caregiver.id, recipient=Recipient.COMMUNITY_PARTNERS,
+        partner_organization_id=None, scope_needs=["food"], scope_data=["contact", "needs"],
+        method=ConsentMethod.VERBAL, expires_at=None, recorded_by_id=team["clinician"].user_id,
+    )  # fmt: skip
+
+    def referrals_at(earlier) -> None:
+        """A closed-loop referral to the team and an open one to a directory service."""
+        common = {
+            "household": child.household,
+            "child": child,
+            "need": "food",
+            "requested_by_id": team["clinician"].user_id,
+            "appointment_id": earlier.id,
+        }
+        done = open_referral(target=ReferralTarget.HEALTHYSTEPS_SPECIALIST, **common)
+        for status, extra in (
+            (ReferralStatus.ACCEPTED, {}),
+            (ReferralStatus.COMPLETED, {"outcome": "Food box"}),
+        ):
+            transition_referral(
+                done,
+                status,
+                actor_user_id=specialist.user_id,
+                side=Side.RESPONDER,
+                expected_version=None,
+                **extra,
+            )
+        open_referral(target=ReferralTarget.PARTNER, service_id=service.id, **common)
 
     def earlier_visit(weeks: int) -> None:
         earlier = make.appointment(child, at=appointment.scheduled_at - timedelta(weeks=weeks))
@@ -255,16 +293,23 @@ def test_the_visit_page_costs_the_same_queries_however_long_the_history(
         make.screen(earlier, "family-checkin", {**CHECKIN_ALL_NO, "need-food": "yes"},
                     caregiver=caregiver)  # fmt: skip
         make.screen(earlier, "hvs", {"hvs-1": "often", "hvs-2": "never"}, caregiver=caregiver)
+        referrals_at(earlier)
         client.post(f"/visits/{earlier.id}/practices", data={"code": "N2"})
+
+    def counted_visit_page():
+        # The page seen once before each count: both counts start from the same session state.
+        client.get(f"/visits/{appointment.id}")
+        with count_queries() as counted:
+            page = client.get(f"/visits/{appointment.id}")
+        return counted, page
 
     earlier_visit(1)
     client.post(f"/visits/{appointment.id}/practices", data={"code": "N3"})
-    with count_queries() as short:
-        client.get(f"/visits/{appointment.id}")
+    short, _page = counted_visit_page()
 
     for weeks in range(2, 12):
         earlier_visit(weeks)
-    with count_queries() as long:
-        client.get(f"/visits/{appointment.id}")
+    long, page = counted_visit_page()
 
+    assert text_of(page).count("Loop closed") == 11
     assert long.count == short.count
