@@ -13,12 +13,8 @@ rows each shows (tests assert the query counts do not grow with the rows).
 
 from __future__ import annotations
 
-import os
 import secrets
-import statistics
 import sys
-import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 from random import Random
@@ -27,9 +23,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.accounts.models import Membership
 from app.clinics.models import PartnerOrganization
 from app.consents.models import Consent, ConsentMethod
@@ -48,23 +42,10 @@ from app.referrals.models import (
     ReferralTarget,
     Side,
 )
+from bench.common import bench_app, median_ms
 
 REFERRALS, FOLLOW_UPS, RUNS = 10_000, 2_000, 30
 NEEDS = ("food", "housing", "utilities", "transportation", "child_care", "income_benefits", "legal")
-
-
-def _app():
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": False,
-        "WELLTHREAD_ARGON2": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-    })  # fmt: skip
-    with app.app_context():
-        if url.startswith("postgresql"):
-            downgrade(revision="base")
-        upgrade()
-    return app
 
 
 def _member(clinic_id: int, role: Role, kind: NavigatorKind | None = None) -> Membership:
@@ -172,15 +153,6 @@ def _volume(clinic_id: int, people: dict) -> None:
     db.session.flush()
 
 
-def _median_ms(call, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def _measure(app, email: str, password: str, path: str, counted: list) -> tuple[int, float, int]:
     client = app.test_client()
     client.post("/sign-in", data={"email": email, "password": password})
@@ -190,11 +162,11 @@ def _measure(app, email: str, password: str, path: str, counted: list) -> tuple[
         raise SystemExit(f"{path} answered {page.status_code}")
     queries = len(counted)
     rows = page.get_data(as_text=True).count("<tr") - 1
-    return queries, _median_ms(lambda: client.get(path), RUNS), rows
+    return queries, median_ms(lambda: client.get(path), RUNS), rows
 
 
 def main() -> None:
-    app = _app()
+    app = bench_app()
     password = secrets.token_urlsafe(12)
     with app.app_context():
         today = now_utc().astimezone(ZoneInfo(DEMO_TIMEZONE)).date()

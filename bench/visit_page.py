@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import statistics
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,15 +23,14 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.appointments.models import VISIT_AGE_DAYS, VisitKind
 from app.core.roles import Role
 from app.db import now_utc
 from app.demo.seed import DEMO_TIMEZONE, demo_clinic, seed_demo_clinic
 from app.extensions import db
 from app.visits.operations import record_practice, save_visit_notes
+from bench.common import bench_app, median_ms
 from tests.factories import CHECKIN_ALL_NO, Factory
 
 PAGE_RUNS, PDF_RUNS = 30, 10
@@ -42,20 +38,6 @@ PAGE_RUNS, PDF_RUNS = 30, 10
 
 def make_password() -> str:
     return secrets.token_urlsafe(16)
-
-
-def _app():
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": False,
-        "WELLTHREAD_ARGON2": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-    })  # fmt: skip
-    with app.app_context():
-        if url.startswith("postgresql"):
-            downgrade(revision="base")
-        upgrade()
-    return app
 
 
 def _followed_child(make: Factory, clinic, clinician) -> list[int]:
@@ -83,17 +65,8 @@ def _followed_child(make: Factory, clinic, clinician) -> list[int]:
     return ids
 
 
-def _median_ms(call, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def main() -> None:
-    app = _app()
+    app = bench_app()
     with app.app_context():
         today = now_utc().astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
         seed_demo_clinic(today, password=make_password())
@@ -119,14 +92,14 @@ def main() -> None:
         if os.environ.get("BENCH_SHOW_SQL"):
             print(f"-- {label}", *(q.split("\n")[0][:150] for q in counted), sep="\n")
     last = visits[-1]
-    page_ms = _median_ms(lambda: client.get(f"/visits/{last}"), PAGE_RUNS)
+    page_ms = median_ms(lambda: client.get(f"/visits/{last}"), PAGE_RUNS)
     pdf_ms = {
-        f"family summary ({lang})": _median_ms(
+        f"family summary ({lang})": median_ms(
             lambda lang=lang: client.get(f"/visits/{last}/summary.pdf?language={lang}"), PDF_RUNS
         )
         for lang in ("en", "es", "ar")
     }
-    pdf_ms["clinician printout"] = _median_ms(
+    pdf_ms["clinician printout"] = median_ms(
         lambda: client.get(f"/visits/{last}/printout.pdf"), PDF_RUNS
     )
 

@@ -17,23 +17,12 @@ from app.core.roles import NavigatorKind, Role
 from app.extensions import db
 from app.families.models import Caregiver, Child, Household, Insurance, Relationship, Sex
 from app.families.operations import create_household, save_caregiver, save_child
+from app.screening.explain import CHECKIN_NEEDS
 from app.screening.models import ResponseSource
 from app.screening.operations import Submission, submit_response
 
 _sequence = itertools.count(1)
 
-#: The needs of the family check-in, in its order (app/screening/instruments/family-checkin.v1.json).
-CHECKIN_NEEDS = (
-    "food",
-    "housing",
-    "utilities",
-    "transportation",
-    "child_care",
-    "income_benefits",
-    "legal",
-    "safety_home",
-    "stress_support",
-)
 #: A family check-in answered "no" to every need.
 CHECKIN_ALL_NO = {f"need-{need}": "no" for need in CHECKIN_NEEDS}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
+from app.screening.explain import CHECKIN_NEEDS
 from app.visits.facts import VisitFacts
 
 #: Display and selection order of the categories (PromptCategory values).
@@ -18,18 +19,8 @@ CATEGORY_ORDER = ("strength", "social_emotional", "language_play", "caregiver", 
 SCREEN_KEYS = ("phq-2", "phq-9", "epds", "hvs", "family-checkin")
 #: Instruments the default schedule can call for (PHQ-9 only ever continues a PHQ-2 sitting).
 DUE_KEYS = ("phq-2", "epds", "family-checkin", "hvs")
-#: The needs of the family check-in, in its order (family-checkin.v1.json).
-NEEDS = (
-    "food",
-    "housing",
-    "utilities",
-    "transportation",
-    "child_care",
-    "income_benefits",
-    "legal",
-    "safety_home",
-    "stress_support",
-)
+#: The needs of the family check-in, in its order.
+NEEDS = CHECKIN_NEEDS
 #: Programs a child can be enrolled in (app.families.models.Program values).
 PROGRAMS = ("healthysteps", "dulce")
 

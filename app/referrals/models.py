@@ -11,22 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, TimestampMixin, UTCDateTime, enum_column, now_utc
+from app.screening.explain import CHECKIN_NEEDS
 
 #: What a referral can be for: the family check-in's needs, and the needs a visit brings up.
-REFERRAL_NEEDS = (
-    "food",
-    "housing",
-    "utilities",
-    "transportation",
-    "child_care",
-    "income_benefits",
-    "legal",
-    "safety_home",
-    "stress_support",
-    "caregiver_depression",
-    "child_development",
-    "parenting",
-)
+REFERRAL_NEEDS = (*CHECKIN_NEEDS, "caregiver_depression", "child_development", "parenting")
 
 
 class ReferralStatus(enum.StrEnum):

@@ -19,6 +19,9 @@ NEED_LABELS = {
     "stress_support": _l("Stress and support"),
 }
 
+#: The family check-in's needs, in its order (family-checkin.v1.json; a test keeps them in step).
+CHECKIN_NEEDS = tuple(NEED_LABELS)
+
 BAND_WORDS = {
     ("phq-2", "negative"): _l("below the cut-off of 3: no sign of depression on this screen"),
     ("phq-2", "positive"): _l("3 or more: possible depression, so the PHQ-9 follows"),

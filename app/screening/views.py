@@ -26,6 +26,7 @@ from app.screening.forms import (
     ScreeningSettingForm,
 )
 from app.screening.models import Flag, ResponseSource, ScreeningResponse
+from app.screening.safety import protocol_steps
 from app.screening.schedule import DEFAULT_RULES
 
 bp = Blueprint("screening", __name__, url_prefix="/screening", template_folder="templates")
@@ -45,6 +46,7 @@ def child_history(child_id: int):
     return render_template(
         "screening/history.html", child=child, history=history, upcoming=upcoming,
         explain=explain, library=shipped_library(), ack_form_for=_ack_form, error_form_for=_error_form,
+        protocol_steps=protocol_steps,
     )  # fmt: skip
 
 

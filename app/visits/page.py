@@ -12,10 +12,10 @@ from app.guidance.triggers import select_prompts
 from app.screening import explain
 from app.screening.definitions import shipped_library
 from app.screening.forms import AcknowledgeFlagForm
+from app.screening.safety import protocol_steps
 from app.visits.billing import billing_suggestions
 from app.visits.forms import VisitNotesForm
 from app.visits.queries import VisitPicture
-from app.visits.safety import protocol_steps
 from app.visits.suggestions import suggested_practices
 
 

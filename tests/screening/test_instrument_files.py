@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.screening import scoring
+from app.screening import explain, scoring
 from app.screening.definitions import (
     INSTRUMENT_DIR,
     InstrumentFileError,
@@ -548,3 +548,7 @@ def test_incomplete_licensed_text_is_refused(change, problem: str) -> None:
     with pytest.raises(InstrumentFileError, match=re.escape(problem)) as refused:
         loaded_wording(_instrument("epds"), "en", "RCPsych", content)
     assert str(refused.value).startswith("epds")
+
+
+def test_the_checkin_needs_the_app_names_are_the_checkin_files_in_its_order():
+    assert explain.CHECKIN_NEEDS == CHECKIN_NEEDS
