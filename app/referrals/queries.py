@@ -14,6 +14,7 @@ from app.core.roles import NavigatorKind, Role
 from app.db import now_utc
 from app.directory.models import DirectoryService
 from app.extensions import db
+from app.followups.models import ContactAttempt
 from app.referrals.models import (
     OPEN_STATUSES,
     Referral,
@@ -186,5 +187,17 @@ def navigator_user_ids(clinic_id: int, kind: NavigatorKind) -> list[int]:
             _active_members(clinic_id).where(
                 Membership.role == Role.NAVIGATOR, Membership.navigator_kind == kind
             )
+        )
+    )
+
+
+def contact_attempts_of(referral_id: int) -> list[ContactAttempt]:
+    """Tries at reaching the family about this referral, newest first, with who tried."""
+    return list(
+        db.session.scalars(
+            sa.select(ContactAttempt)
+            .where(ContactAttempt.referral_id == referral_id)
+            .options(joinedload(ContactAttempt.attempted_by))
+            .order_by(ContactAttempt.attempted_at.desc(), ContactAttempt.id.desc())
         )
     )

@@ -31,6 +31,7 @@ from app.core.roles import CARE_TEAM
 from app.directory.queries import services_for_need
 from app.extensions import db
 from app.families.models import Child, Household
+from app.followups.models import ContactMethod
 from app.referrals import operations, present, queries, rules
 from app.referrals.forms import ReferralFilterForm, ReferralForm, TransitionForm
 from app.referrals.models import (
@@ -297,7 +298,8 @@ def _detail_page(referral: Referral, failed=None, status: int = 200):
     return render_template(
         "referrals/detail.html", referral=referral, side=side, moves=moves, present=present,
         needs_reason=rules.NEEDS_REASON, needs_outcome=rules.NEEDS_OUTCOME,
-        data_label=data_label,
+        data_label=data_label, contact_methods=list(ContactMethod),
+        attempts=queries.contact_attempts_of(referral.id),
     ), status  # fmt: skip
 
 

@@ -407,3 +407,21 @@ def test_the_household_page_lists_its_referrals(db_session, login, clinician, sp
     assert "Food HealthySteps specialist Completed Loop closed" in text
     assert "Food box picked up on Saturday" in text
     assert f"/referrals/{referral.id}" in page.get_data(as_text=True)
+
+
+def test_a_contact_attempt_is_recorded_from_the_referral_page_and_listed_there(
+    make, clinic, login, clinician, specialist, rivera
+):
+    referral = refer(rivera, clinician.user_id)
+    client = login(specialist)
+    page = f"/referrals/{referral.id}"
+
+    response = client.post(f"{page}/attempts", data={
+        "method": "call", "outcome": "not_reached", "note": "Voicemail full", "next": page,
+    })  # fmt: skip
+
+    assert response.headers["Location"].endswith(page)
+    text = text_of(client.get(page))
+    assert "Contact attempts" in text
+    assert "Phone call · Not reached" in text
+    assert "Voicemail full" in text
