@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from app.families.views import bp as families_bp
     from app.followups.views import bp as followups_bp
     from app.guidance.views import bp as guidance_bp
+    from app.huddles import models as huddle_models  # noqa: F401
     from app.home.views import bp as home_bp
     from app.inbox.views import bp as inbox_bp
     from app.invitations.views import bp as invitations_bp

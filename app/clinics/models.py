@@ -44,6 +44,8 @@ class Clinic(TimestampMixin, Base):
     failed_contacts_before_review: Mapped[int] = mapped_column(
         default=3, server_default=sa.text("3")
     )
+    #: Minutes during which a huddle note's author may still edit it; after that it is read-only.
+    huddle_note_edit_minutes: Mapped[int] = mapped_column(default=15, server_default=sa.text("15"))
     #: The practice manager told about waiting critical answers; every active manager when unset.
     on_duty_manager_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", use_alter=True)

@@ -34,6 +34,8 @@ class FollowUp(TimestampMixin, Base):
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
     child_id: Mapped[int | None] = mapped_column(sa.ForeignKey("children.id"))
     referral_id: Mapped[int | None] = mapped_column(sa.ForeignKey("referrals.id"), index=True)
+    #: The huddle whose action item this is.
+    huddle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("huddles.id"), index=True)
     source: Mapped[FollowUpSource] = mapped_column(
         enum_column(FollowUpSource, "follow_up_source"), default=FollowUpSource.MANUAL
     )

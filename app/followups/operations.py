@@ -74,6 +74,7 @@ def create_follow_up(
     created_by_id: int,
     referral: Referral | None = None,
     source: FollowUpSource = FollowUpSource.MANUAL,
+    huddle_id: int | None = None,
 ) -> FollowUp:
     """A task about one family for one person; they are told unless they gave it to themselves."""
     _check_new(household, child, referral, title, assignee_id)
@@ -81,7 +82,7 @@ def create_follow_up(
         clinic_id=household.clinic_id, household_id=household.id,
         child_id=child.id if child else None, referral_id=referral.id if referral else None,
         source=source, title=title.strip(), assignee_id=assignee_id, due_on=due_on,
-        created_by_id=created_by_id,
+        created_by_id=created_by_id, huddle_id=huddle_id,
     )  # fmt: skip
     db.session.add(follow_up)
     record_audit(
