@@ -17,6 +17,7 @@ from app.extensions import db
 from app.families.models import Child, Household
 from app.guidance.models import GuidancePrompt
 from app.guidance.queries import active_prompts
+from app.huddles.models import HuddleNote
 from app.practices.models import CommonPractice
 from app.practices.queries import practices_of
 from app.referrals.models import Referral
@@ -54,6 +55,8 @@ class VisitPicture:
     facts: VisitFacts
     #: The household's open referrals and those closed recently, newest first.
     referrals: list[Referral]
+    #: The newest huddle note about this child, if the team has written one.
+    last_huddle_note: HuddleNote | None = None
 
     @property
     def child(self) -> Child:
@@ -150,6 +153,16 @@ def _active_consents(household_id: int, moment: datetime) -> list[Consent]:
     )
 
 
+def last_huddle_note(child_id: int) -> HuddleNote | None:
+    return db.session.scalar(
+        sa.select(HuddleNote)
+        .where(HuddleNote.child_id == child_id)
+        .options(joinedload(HuddleNote.author))
+        .order_by(HuddleNote.created_at.desc(), HuddleNote.id.desc())
+        .limit(1)
+    )
+
+
 def _is_first_visit(appointment: Appointment) -> bool:
     earlier = db.session.scalar(
         sa.select(sa.func.count(Appointment.id)).where(
@@ -197,6 +210,7 @@ def visit_picture(appointment: Appointment) -> VisitPicture:
         prompts=active_prompts(appointment.clinic_id),
         facts=facts,
         referrals=referrals_for_visit(appointment.child.household_id),
+        last_huddle_note=last_huddle_note(appointment.child_id),
     )
 
 

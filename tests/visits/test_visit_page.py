@@ -15,6 +15,8 @@ from app.consents.operations import record_consent
 from app.core.audit import AuditEvent
 from app.core.roles import Role
 from app.extensions import db
+from app.huddles.models import HuddleKind
+from app.huddles.operations import add_note, start_huddle
 from app.referrals.models import ReferralStatus, ReferralTarget, Side
 from app.referrals.operations import open_referral, transition_referral
 from app.screening.models import Flag, FlagKind
@@ -313,3 +315,19 @@ def test_the_visit_page_costs_the_same_queries_however_long_the_history(
 
     assert text_of(page).count("Loop closed") == 11
     assert long.count == short.count
+
+
+def test_the_visit_page_shows_the_last_huddle_note_about_the_child(make, clinic, team, login):
+    _caregiver, appointment = _visit_of(make, clinic)
+    huddle = start_huddle(clinic.id, day=make.today, kind=HuddleKind.DAILY,
+                          user_id=team["nurse"].user_id)  # fmt: skip
+    household = appointment.child.household
+    for body in ("Ask about sleep", "Mother back at work next week; ask about child care"):
+        add_note(huddle, author_id=team["nurse"].user_id, body=body, household=household,
+                 child=appointment.child)  # fmt: skip
+
+    page = text_of(login(team["clinician"]).get(f"/visits/{appointment.id}"))
+
+    assert "Last huddle note" in page
+    assert "Mother back at work next week; ask about child care" in page
+    assert "Ask about sleep" not in page
