@@ -100,8 +100,9 @@ def register_blueprints(app: Flask) -> None:
     from app.families.views import bp as families_bp
     from app.followups.views import bp as followups_bp
     from app.guidance.views import bp as guidance_bp
-    from app.huddles import models as huddle_models  # noqa: F401
     from app.home.views import bp as home_bp
+    from app.huddles.review_views import bp as huddle_review_bp
+    from app.huddles.views import bp as huddles_bp
     from app.inbox.views import bp as inbox_bp
     from app.invitations.views import bp as invitations_bp
     from app.partners.views import bp as partners_bp
@@ -133,6 +134,8 @@ def register_blueprints(app: Flask) -> None:
         referrals_bp,
         inbox_bp,
         directory_bp,
+        huddles_bp,
+        huddle_review_bp,
     ):
         app.register_blueprint(blueprint)
 

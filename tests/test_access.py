@@ -20,6 +20,8 @@ from app.families.models import Program
 from app.families.operations import enrol_in_program
 from app.followups.operations import create_follow_up
 from app.guidance.queries import prompts_of
+from app.huddles.models import HuddleKind
+from app.huddles.operations import add_note, start_huddle
 from app.invitations.models import Channel
 from app.invitations.operations import create_invitation
 from app.practices.queries import practices_of
@@ -78,6 +80,13 @@ def build_world(make) -> ClinicWorld:
         assignee_id=members[Role.NAVIGATOR].user_id, created_by_id=members[Role.CLINICIAN].user_id,
     )  # fmt: skip
     service = add_directory_service(clinic.id)
+    huddle = start_huddle(
+        clinic.id, day=make.today, kind=HuddleKind.DAILY, user_id=members[Role.CLINICIAN].user_id
+    )
+    note = add_note(
+        huddle, author_id=members[Role.CLINICIAN].user_id, body="Pantry list: Tuesday 10:00",
+        household=household, child=child,
+    )  # fmt: skip
     ids = {
         "household_id": household.id,
         "caregiver_id": caregiver.id,
@@ -97,6 +106,8 @@ def build_world(make) -> ClinicWorld:
         "follow_up_id": follow_up.id,
         "service_id": service.id,  # a resource-directory service, and its organization
         "directory_organization_id": service.organization_id,
+        "huddle_id": huddle.id,  # today's daily huddle, still running
+        "note_id": note.id,  # a huddle note about the child, by the clinician
     }
     return ClinicWorld(clinic, members, ids)
 
@@ -256,8 +267,12 @@ def test_a_token_opens_its_own_clinics_link_whoever_is_signed_in(app, login, wor
 
 # --- the partner dimension ----------------------------------------------------------------------
 
-#: What a partner user may reach besides the portal: its home page, its account, its inbox.
-PARTNER_REACHABLE = ("home.index", "accounts.", "partners.", "inbox.")
+#: What a partner user may reach besides the portal: its home page, its account, its inbox, and
+#: (the legal partner only, as far as each family consented) the weekly DULCE case review.
+PARTNER_REACHABLE = (
+    "home.index", "accounts.", "partners.", "inbox.",
+    "huddle_review.review_page", "huddle_review.add_note",
+)  # fmt: skip
 
 
 def test_a_partner_reaches_no_clinic_page(app):
