@@ -17,6 +17,7 @@ from app.clinics.models import Clinic, PartnerKind, PartnerOrganization
 from app.clinics.operations import add_site, create_clinic, save_partner_organization
 from app.core.roles import NavigatorKind, Role
 from app.demo import directory, people
+from app.demo.huddles import seed_huddle
 from app.demo.referrals import seed_referrals
 from app.demo.schedule import DUE_KINDS, WEEK_RADIUS, DemoSchedule, age_drift
 from app.demo.screens import seed_screens
@@ -143,6 +144,7 @@ def seed_demo_clinic(today: date, *, password: str, rng_seed: int = 2026) -> Dem
     seed_screens(clinic.id, today, ZoneInfo(clinic.timezone), rng)
     directory.seed_directory(clinic.id)
     seed_referrals(clinic.id, today, ZoneInfo(clinic.timezone))
+    seed_huddle(clinic.id, today, ZoneInfo(clinic.timezone))
     return _summary(seeding, members)
 
 

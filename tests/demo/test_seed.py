@@ -15,7 +15,9 @@ from app.demo.cli import seed_demo
 from app.demo.seed import DEMO_SLUG, DEMO_TIMEZONE, seed_demo_clinic
 from app.families.models import Caregiver, Child, Household
 from app.followups.models import FollowUp
+from app.huddles.board import board_for_day
 from app.referrals.models import Referral, ReferralStatus
+from app.screening.queries import open_critical_flags
 
 WEDNESDAY = date(2026, 3, 11)
 SATURDAY = date(2026, 3, 14)
@@ -118,3 +120,26 @@ def test_the_demo_shows_every_stage_of_a_referral(demo, db_session):
     overdue = db_session.scalars(sa.select(FollowUp).where(FollowUp.due_on < WEDNESDAY)).all()
     assert len(overdue) == 1
     assert len(overdue[0].attempts) == 2
+
+
+def test_todays_board_lists_every_demo_visit_with_yesterdays_loose_ends(demo, db_session, make):
+    clinic = db_session.scalar(sa.select(Clinic).where(Clinic.slug == DEMO_SLUG))
+    today_visits = appointments_on_day(clinic.id, WEDNESDAY, ZoneInfo(DEMO_TIMEZONE))
+    first = today_visits[0]
+    make.screen(first, "phq-2", {f"phq-{n}": "2" for n in range(1, 9)} | {"phq-9": "1"},
+                caregiver=first.child.household.primary_caregiver,
+                client_submission_id="board-critical")  # fmt: skip
+    board = board_for_day(clinic.id, WEDNESDAY)
+
+    assert [row.appointment.id for row in board.rows] == [
+        a.id for a in today_visits if a.status.value != "cancelled"
+    ]
+    critical = {f.household_id for f in open_critical_flags(clinic.id)}
+    flagged = {row.child.household_id for row in board.rows if row.critical_flags}
+    assert first.child.household_id in flagged
+    assert flagged == critical & {row.child.household_id for row in board.rows}
+    noted = [row for row in board.rows if row.last_note is not None]
+    assert len(noted) == 2
+    assert [item.title for item in board.loose_ends.action_items] == [
+        "Bring a sibling-adjustment handout to today's visit"
+    ]
