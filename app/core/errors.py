@@ -94,6 +94,16 @@ def handle_csrf_error(error: CSRFError):
     return render_template("errors/error.html", status=400, message=message), 400
 
 
+def handle_out_of_range(_error: OverflowError):
+    """A date or number far outside any real one (year 9999, a 30-digit id) is bad input, not a
+    fault: the request's transaction is rolled back and the sender is told."""
+    message = _("A date or number you entered is out of range.")
+    if _wants_json():
+        return json_error(400, "out_of_range", message)
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OverflowError, handle_out_of_range)

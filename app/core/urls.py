@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,3 +16,14 @@ def external_url(endpoint: str, **values: Any) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: no scheme, no host, no backslash, and no
+    whitespace or control characters (a browser drops them, turning "/\t/x" into "//x")."""
+    if not target or re.search(r"[\x00-\x20\x7f\\]", target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

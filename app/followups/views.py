@@ -10,6 +10,7 @@ from app.core.auth import current_clinic_id, get_in_clinic_or_404, require_role
 from app.core.clock import clinic_today
 from app.core.errors import DomainError
 from app.core.roles import CARE_TEAM, Role
+from app.core.urls import local_path
 from app.db import now_utc
 from app.extensions import db
 from app.families.models import Child, Household
@@ -239,9 +240,7 @@ def mark_done(follow_up_id: int):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("followups.index")
+    return local_path(target) or url_for("followups.index")
 
 
 @bp.route("/referrals/<int:referral_id>/attempts", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, g, render_template
 from flask_babel import format_timedelta
 
 from app.appointments.queries import appointments_on_day
@@ -50,6 +50,8 @@ def index():
 def _partner_home():
     """How many referrals wait for the organization and how many it is working on."""
     organization = g.membership.partner_organization
+    if organization is None or not organization.is_active:
+        abort(403)  # a partnership that ended sees nothing
     counts = partner_queries.open_counts(organization)
     record_audit(AuditAction.VIEW, object_type="partner_referrals", details={"counts": counts})
     db.session.commit()

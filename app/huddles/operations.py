@@ -58,8 +58,14 @@ def start_huddle(
     return huddle
 
 
+def _running(huddle: Huddle) -> None:
+    if huddle.ended_at is not None:
+        raise DomainError(_("This huddle has already ended."), code="ended")
+
+
 def add_attendee(huddle: Huddle, user_id: int) -> None:
     """Mark a care-team member as present; marking them again changes nothing."""
+    _running(huddle)
     if not is_care_team_member(huddle.clinic_id, user_id):
         raise DomainError(
             _("Choose an active member of the clinic's care team."), code="not_care_team"
@@ -80,8 +86,7 @@ def add_attendee(huddle: Huddle, user_id: int) -> None:
 
 
 def end_huddle(huddle: Huddle) -> Huddle:
-    if huddle.ended_at is not None:
-        raise DomainError(_("This huddle has already ended."), code="ended")
+    _running(huddle)
     huddle.ended_at = now_utc()
     record_audit(AuditAction.UPDATE, huddle, details={"fields": ["ended_at"]})
     return huddle
@@ -112,7 +117,10 @@ def add_note(
     child: Child | None = None,
     corrects: HuddleNote | None = None,
 ) -> HuddleNote:
-    """A note about a child (household and child given) or for the team (neither)."""
+    """A note about a child (household and child given) or for the team (neither); once the
+    huddle has ended, only a correction of one of its notes."""
+    if corrects is None:
+        _running(huddle)
     _family(huddle, household, child)
     if corrects is not None and (corrects.clinic_id != huddle.clinic_id
                                  or corrects.child_id != (child.id if child else None)):  # fmt: skip
@@ -147,7 +155,7 @@ def edit_note(
     stale = DomainError(
         _("Someone changed this note while you were editing it. Reload the page."), code="stale"
     )
-    if expected_version is not None and expected_version != note.version:
+    if expected_version is None or expected_version != note.version:
         raise stale
     note.body, note.edited_at = _body(body), now_utc()
     try:
@@ -169,6 +177,7 @@ def add_action_item(
     created_by_id: int,
 ) -> FollowUp:
     """An action item decided in the huddle: a follow-up on its owner's worklist."""
+    _running(huddle)
     _family(huddle, household, child)
     return create_follow_up(
         household=household, child=child, title=title, assignee_id=assignee_id, due_on=due_on,

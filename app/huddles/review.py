@@ -353,7 +353,8 @@ def partner_cases(partner: PartnerOrganization, today: date, now: datetime) -> l
     checkins = _legal_checkins(households, now)
     legal_referrals: dict[int, list[Referral]] = defaultdict(list)
     for referral, _at, kind in _open_referrals(households):
-        if _is_legal(referral, kind):
+        # Only referrals sent to this partner: another organization's work is not theirs to see.
+        if _is_legal(referral, kind) and referral.partner_organization_id == partner.id:
             legal_referrals[referral.household_id].append(referral)
     notes = _last_review_notes({e.child_id for e in enrolments}, _organization_authors(partner))
     return [

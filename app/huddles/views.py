@@ -15,6 +15,7 @@ from app.core.auth import current_clinic_id, current_role, get_in_clinic_or_404,
 from app.core.clock import clinic_today
 from app.core.errors import DomainError
 from app.core.roles import CARE_TEAM, Role
+from app.core.urls import local_path
 from app.extensions import db
 from app.families.models import Child, Household
 from app.huddles import board as boards
@@ -86,8 +87,7 @@ def _board_url(day: date, site_id: int | None) -> str:
 
 def _back(huddle: Huddle, target: str | None, anchor: str):
     """To the page the form was on (the board with its filters), else the huddle's day."""
-    safe = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return redirect((target if safe else _board_url(huddle.held_on, huddle.site_id)) + anchor)
+    return redirect((local_path(target) or _board_url(huddle.held_on, huddle.site_id)) + anchor)
 
 
 def _first_error(form) -> str:
@@ -110,7 +110,11 @@ def _apply(form, change: Callable[[], object], done: str) -> bool:
 
 
 def _huddle_or_404(huddle_id: int) -> Huddle:
-    return get_in_clinic_or_404(Huddle, huddle_id)
+    """A daily huddle of this clinic; case reviews have their own routes (and their own team)."""
+    huddle = get_in_clinic_or_404(Huddle, huddle_id)
+    if huddle.kind != HuddleKind.DAILY:
+        abort(404)
+    return huddle
 
 
 @bp.route("/start", methods=["POST"])

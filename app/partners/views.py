@@ -33,7 +33,7 @@ ERROR_FIELDS = {
 
 def _organization() -> PartnerOrganization:
     organization = g.membership.partner_organization
-    if organization is None:
+    if organization is None or not organization.is_active:
         abort(403)
     return organization
 

@@ -57,7 +57,12 @@ def side_of(referral: Referral, membership: Membership) -> Side | None:
         return None
     if referral.target == ReferralTarget.PARTNER:
         if membership.role == Role.PARTNER:
-            matches = membership.partner_organization_id == referral.partner_organization_id
+            organization = membership.partner_organization
+            matches = (
+                membership.partner_organization_id == referral.partner_organization_id
+                and organization is not None
+                and organization.is_active
+            )
             return Side.RESPONDER if matches else None
     elif (
         membership.role == Role.NAVIGATOR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Response, render_template
 from flask_babel import force_locale
@@ -11,9 +11,10 @@ from app.core.i18n import RIGHT_TO_LEFT
 from app.core.pdf import PDF_MIMETYPE, render_pdf
 from app.guidance.triggers import family_tips, select_prompts
 from app.referrals.models import Referral, ReferralStatus
+from app.visits.facts import VisitFacts
 from app.visits.family_words import TEAM_WORDS, need_words
 from app.visits.page import visit_page_context
-from app.visits.queries import VisitPicture
+from app.visits.queries import CAREGIVER_DEPRESSION, VisitPicture
 
 #: Never printed for the family: a summary can be read by the person the family fears, and a
 #: caregiver's depression is theirs to share.
@@ -66,7 +67,7 @@ def _phone(referral: Referral) -> str | None:
 def family_summary_pdf(picture: VisitPicture, language: str) -> bytes:
     """Strength noticed, tips for this age, what the family asked for and what was arranged —
     never a score, a band or a flag."""
-    chosen = select_prompts(picture.prompts, picture.facts)
+    chosen = select_prompts(picture.prompts, _shareable(picture.facts))
     with force_locale(language):
         html = render_template(
             "visits/summary_family.html", picture=picture, language=language,
@@ -76,6 +77,18 @@ def family_summary_pdf(picture: VisitPicture, language: str) -> bytes:
             arranged=arranged_for_family(picture.referrals),
         )  # fmt: skip
     return render_pdf(html)
+
+
+def _shareable(facts: VisitFacts) -> VisitFacts:
+    """The visit's facts without what must stay off the family's paper: tips are chosen from
+    these, so no tip can hint at a depression screen, a critical answer or a safety request."""
+    return replace(
+        facts,
+        screens=tuple(s for s in facts.screens if s.instrument_key not in CAREGIVER_DEPRESSION),
+        critical_codes=frozenset(), open_critical_codes=frozenset(),
+        needs_yes=facts.needs_yes - KEPT_OFF_THE_SUMMARY,
+        needs_later=facts.needs_later - KEPT_OFF_THE_SUMMARY,
+    )  # fmt: skip
 
 
 def clinician_printout_pdf(picture: VisitPicture) -> bytes:

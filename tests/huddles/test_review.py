@@ -446,3 +446,21 @@ def test_a_community_partner_has_no_part_in_the_review(make, clinic, team, login
     assert client.get("/huddles/review").status_code == 403
     assert client.post(f"/huddles/review/{huddle.id}/notes",
                        data={"child_id": family.child.id, "body": "x"}).status_code == 403  # fmt: skip
+
+
+def test_a_legal_partner_never_sees_a_referral_sent_to_another_legal_partner(
+    make, clinic, team, legal, login
+):
+    family = dulce_family(make, clinic, team, "Rivera", "Mateo", given_name="Ana")
+    other_partner = make.partner_organization(clinic)
+    _consent(family, team)  # "the clinic's legal partner": covers both organizations
+    open_referral(
+        household=family.household, child=family.child, requested_by_id=team.clinician.user_id,
+        need="legal", target=ReferralTarget.PARTNER, partner_organization_id=other_partner.id,
+        ihelp_domain=IhelpDomain.LEGAL_STATUS,
+    )  # fmt: skip
+
+    text = text_of(login(legal).get("/huddles/review"))
+
+    assert "Ana Rivera" in text
+    assert "Legal status (immigration)" not in text

@@ -252,3 +252,61 @@ def test_another_clinics_huddle_and_notes_do_not_exist(login, make, people, runn
     assert edit.status_code == 404
     correction = post(client, f"/huddles/{running.id}/notes", body="x", corrects_id=their_note.id)
     assert "The note to correct was not found." in correction
+
+
+def test_an_ended_huddle_takes_no_new_note_or_action_item_but_takes_a_correction(
+    login, make, clinic, people, rivera, db_session
+):
+    author = people[Role.NURSE_MA]
+    huddle = start_huddle(clinic.id, day=make.today, kind=HuddleKind.DAILY, user_id=author.user_id)
+    note = add_note(huddle, author_id=author.user_id, body="Ask about sleep",
+                    household=rivera.household, child=rivera.child)  # fmt: skip
+    client = login(author)
+    client.post(f"/huddles/{huddle.id}/end")
+
+    refused = post(client, f"/huddles/{huddle.id}/notes", body="Late note",
+                   household_id=rivera.household.id, child_id=rivera.child.id)  # fmt: skip
+    post(client, f"/huddles/{huddle.id}/action-items", title="Call", assignee_id=author.user_id,
+         due_on=make.today.isoformat(), household_id=rivera.household.id)  # fmt: skip
+    post(client, f"/huddles/{huddle.id}/notes", body="Correction: ask about naps",
+         household_id=rivera.household.id, child_id=rivera.child.id, corrects_id=note.id)  # fmt: skip
+
+    assert "This huddle has already ended." in refused
+    bodies = db_session.scalars(sa.select(HuddleNote.body).order_by(HuddleNote.id)).all()
+    assert bodies == ["Ask about sleep", "Correction: ask about naps"]
+    assert db_session.scalar(sa.select(sa.func.count(FollowUp.id))) == 0
+
+
+def test_a_note_edit_without_its_version_is_refused(
+    login, make, clinic, people, rivera, db_session
+):
+    author = people[Role.NURSE_MA]
+    huddle = start_huddle(clinic.id, day=make.today, kind=HuddleKind.DAILY, user_id=author.user_id)
+    note = add_note(huddle, author_id=author.user_id, body="Ask about sleep",
+                    household=rivera.household, child=rivera.child)  # fmt: skip
+
+    page = post(login(author), f"/huddles/notes/{note.id}/edit", body="Overwritten")
+
+    assert "Reload the page" in page
+    db_session.expire_all()
+    assert db_session.get(HuddleNote, note.id).body == "Ask about sleep"
+
+
+def test_the_daily_routes_do_not_reach_a_case_review(login, make, clinic, rivera, db_session):
+    front_desk = make.member(clinic, Role.FRONT_DESK)
+    review = start_huddle(clinic.id, day=make.today, kind=HuddleKind.CASE_REVIEW,
+                          user_id=make.member(clinic, Role.NAVIGATOR).user_id)  # fmt: skip
+    client = login(front_desk)
+
+    assert client.post(f"/huddles/{review.id}/end").status_code == 404
+    assert client.post(f"/huddles/{review.id}/notes", data={"body": "x"}).status_code == 404
+    db_session.expire_all()
+    assert db_session.get(Huddle, review.id).ended_at is None
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_out_of_range_is_a_clear_error(login, people, day):
+    page = login(people[Role.NURSE_MA]).get(f"/huddles/?day={day}")
+
+    assert page.status_code == 400
+    assert "A date or number you entered is out of range." in text_of(page)

@@ -242,3 +242,13 @@ def test_the_partner_home_counts_new_and_in_progress_referrals(
     assert "Referrals sent to you" in page
     assert "2 new referrals waiting for your answer" in page
     assert "1 referral in progress" in page
+
+
+def test_users_of_a_partnership_that_ended_see_nothing(make, clinic, login, db_session):
+    partner_user = make.member(clinic, Role.PARTNER)
+    partner_user.partner_organization.is_active = False
+    db_session.flush()
+    client = login(partner_user)
+
+    assert client.get("/partner/").status_code == 403
+    assert client.get("/").status_code == 403
