@@ -107,7 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.invitations.views import bp as invitations_bp
     from app.partners.views import bp as partners_bp
     from app.practices.views import bp as practices_bp
-    from app.referrals.handoffs import bp as handoffs_bp
+    from app.referrals.handoff_views import bp as handoffs_bp
     from app.referrals.views import bp as referrals_bp
     from app.screener.views import bp as screener_bp
     from app.screening.views import bp as screening_bp

@@ -21,6 +21,16 @@ def available_locales() -> tuple[str, ...]:
     return current_app.config["WELLTHREAD_LOCALES"]
 
 
+def recipient_locale(user_locale: str | None, clinic_locale: str | None) -> str:
+    """The language a message to someone outside any request is written in: theirs, else the
+    clinic's, else the default (the order select_locale uses for pages)."""
+    locales = available_locales()
+    return next(
+        (code for code in (user_locale, clinic_locale) if code in locales),
+        current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
+
+
 def select_locale() -> str:
     if not has_request_context():  # CLI commands and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.clinics.models import Clinic
 from app.core.errors import DomainError
+from app.core.i18n import recipient_locale
 from app.core.notifications import Message, queue_message
 from app.core.urls import external_url
 from app.db import now_utc
@@ -21,16 +21,8 @@ from app.inbox.messages import SENTENCES, SUBJECT
 from app.inbox.models import Notification
 
 
-def _language(user: User, clinic: Clinic) -> str:
-    locales = current_app.config["WELLTHREAD_LOCALES"]
-    return next(
-        (code for code in (user.locale, clinic.default_locale) if code in locales),
-        current_app.config["BABEL_DEFAULT_LOCALE"],
-    )
-
-
 def _email(user: User, clinic: Clinic, kind: str, link: str) -> Message:
-    with force_locale(_language(user, clinic)):
+    with force_locale(recipient_locale(user.locale, clinic.default_locale)):
         body = _("%(event)s Sign in to Wellthread to see it: %(link)s",
                  event=str(SENTENCES[kind]), link=link)  # fmt: skip
         return Message(channel="email", to=user.email, subject=str(SUBJECT), body=body)

@@ -1,4 +1,4 @@
-"""Live warm handoffs: the navigator's panel (polled JSON), accepting one, and the alert when nobody
+"""Live warm handoffs: what waits for a navigator's team, accepting one, and the alert when nobody
 does in time (DESIGN §6: "the on-duty navigator sees it live (no reload) and accepts; time to accept
 is measured")."""
 
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, g, jsonify, redirect, request, url_for
-from flask_babel import get_locale, ngettext
+from flask import g, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Membership
@@ -19,8 +19,7 @@ from app.accounts.queries import staff_with_role
 from app.appointments.models import Appointment
 from app.clinics.models import Clinic, Site
 from app.core.audit import AuditAction, AuditEvent, record_audit
-from app.core.auth import get_in_clinic_or_404, require_role
-from app.core.errors import DomainError, json_error
+from app.core.errors import DomainError
 from app.core.roles import NavigatorKind, Role
 from app.core.templating import language_name
 from app.db import now_utc
@@ -32,8 +31,6 @@ from app.referrals.operations import RESPONDER_KIND, STALE, side_of, transition_
 from app.referrals.present import need_label
 
 log = logging.getLogger("wellthread.handoffs")
-
-bp = Blueprint("handoffs", __name__, url_prefix="/handoffs", template_folder="templates")
 
 #: How often the navigator's page asks for new handoffs (static/js/handoffs.js reads it).
 POLL_SECONDS = 5
@@ -130,16 +127,7 @@ def my_waiting_handoffs() -> list[WaitingHandoff]:
     return handoffs
 
 
-@bp.route("/live")
-@require_role(Role.NAVIGATOR)
-def live():
-    handoffs = my_waiting_handoffs()
-    db.session.commit()
-    now = now_utc()
-    return jsonify(handoffs=[handoff_json(h, now) for h in handoffs], poll_seconds=POLL_SECONDS)
-
-
-def _taken(referral: Referral) -> DomainError:
+def taken(referral: Referral) -> DomainError:
     if referral.status == ReferralStatus.ACCEPTED and referral.owner is not None:
         return DomainError(
             _("Already accepted by %(name)s.", name=referral.owner.full_name),
@@ -160,7 +148,7 @@ def accept_handoff(
     if side_of(referral, membership) != Side.RESPONDER:
         raise DomainError(_("This handoff is for another team."), code="wrong_team")
     if referral.status != ReferralStatus.REQUESTED:
-        raise _taken(referral)
+        raise taken(referral)
     if expected_version is None:
         raise DomainError(_("Reload the page and try again."), code=STALE)
     # transition_referral records the event, the audit and tells the requester (referral_accepted).
@@ -168,48 +156,6 @@ def accept_handoff(
         referral, ReferralStatus.ACCEPTED, actor_user_id=membership.user_id,
         side=Side.RESPONDER, expected_version=expected_version,
     )  # fmt: skip
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
-def _refused(referral_id: int, error: DomainError):
-    db.session.rollback()
-    if error.code == STALE:
-        # Someone else moved it between our read and our write: say who, when we can.
-        referral = db.session.get(Referral, referral_id, populate_existing=True)
-        if referral is not None and referral.status != ReferralStatus.REQUESTED:
-            error = _taken(referral)
-    status = 403 if error.code == "wrong_team" else 409
-    if _wants_json():
-        return json_error(status, error.code, error.message)
-    flash(error.message, "error")
-    return redirect(url_for("home.index"))
-
-
-@bp.route("/<int:referral_id>/accept", methods=["POST"])
-@require_role(Role.NAVIGATOR)
-def accept(referral_id: int):
-    referral = get_in_clinic_or_404(Referral, referral_id)
-    # Choose the page's language now: when two navigators race, the refusal is worded after a
-    # failed flush, when the session can no longer load the user's language preference.
-    get_locale()
-    try:
-        accept_handoff(
-            referral, g.membership, expected_version=request.form.get("version", type=int)
-        )
-    except DomainError as error:
-        return _refused(referral_id, error)
-    db.session.commit()
-    message = _("You accepted the warm handoff. Go and meet the family now.")
-    if _wants_json():
-        return jsonify(
-            accepted={"id": referral.id, "minutes_to_accept": round(referral.minutes_to_accept)},
-            message=message,
-        )
-    flash(message, "success")
-    return redirect(url_for("followups.index"))
 
 
 def _overdue(now: datetime) -> list[tuple[Referral, Clinic]]:

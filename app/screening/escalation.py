@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 
@@ -14,6 +13,7 @@ from app.accounts.models import User
 from app.accounts.queries import staff_with_role
 from app.clinics.models import Clinic
 from app.core.audit import AuditAction, record_audit
+from app.core.i18n import recipient_locale
 from app.core.notifications import Message, queue_message
 from app.core.roles import Role
 from app.core.urls import external_url
@@ -84,12 +84,7 @@ def escalation_limit_in_words(clinic: Clinic) -> str:
 
 def _message_to(user: User, clinic: Clinic, link: str) -> Message:
     """In the manager's language; no name, instrument or health word (e-mail is not private)."""
-    locales = current_app.config["WELLTHREAD_LOCALES"]
-    locale = next(
-        (code for code in (user.locale, clinic.default_locale) if code in locales),
-        current_app.config["BABEL_DEFAULT_LOCALE"],
-    )
-    with force_locale(locale):
+    with force_locale(recipient_locale(user.locale, clinic.default_locale)):
         subject = _("Wellthread: an answer needs a clinician")
         body = _(
             "A screening answer at %(clinic)s that needs a clinician today has waited more "
