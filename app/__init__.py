@@ -96,6 +96,8 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.clinics.views import bp as clinics_bp
     from app.consents.views import bp as consents_bp
+    from app.dashboards import report_views  # noqa: F401 — adds the report PDF to the blueprint
+    from app.dashboards.views import bp as dashboards_bp
     from app.directory.views import bp as directory_bp
     from app.families.views import bp as families_bp
     from app.followups.views import bp as followups_bp
@@ -136,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         directory_bp,
         huddles_bp,
         huddle_review_bp,
+        dashboards_bp,
     ):
         app.register_blueprint(blueprint)
 

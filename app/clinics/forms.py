@@ -31,6 +31,7 @@ def _user_id_or_none(value: str | int | None) -> int | None:
 ESCALATION_MINUTES_MESSAGE = _l("Enter a number of minutes from 1 to 1440 (24 hours).")
 HANDOFF_MINUTES_MESSAGE = _l("Enter a number of minutes from 1 to 240 (4 hours).")
 FAILED_CONTACTS_MESSAGE = _l("Enter a number of attempts from 1 to 20.")
+SMALL_CELL_MESSAGE = _l("Enter a number of families from 1 to 100.")
 
 
 def _kept_when_absent(_form: Form, field: IntegerField) -> None:
@@ -76,6 +77,15 @@ class ClinicSettingsForm(Form):
         description=_l(
             "After this many attempts in a row that do not reach the family, the follow-up is "
             "marked for review and the person who asked for it and the practice managers are told."
+        ),
+    )
+    small_cell_minimum = IntegerField(
+        _l("Smallest group shown on metrics"),
+        validators=_whole_number(SMALL_CELL_MESSAGE, 1, 100),
+        description=_l(
+            "Breakdown figures counting fewer than this many are hidden on the metrics pages and "
+            "reports, and their families are not listed, so that no family can be singled out. "
+            "11 is the usual public-health rule."
         ),
     )
     # Choices are the clinic's active practice managers (set by the view); the operation refuses

@@ -25,6 +25,7 @@ class Clinic(TimestampMixin, Base):
         sa.CheckConstraint(
             "failed_contacts_before_review BETWEEN 1 AND 20", name="failed_contacts_range"
         ),
+        sa.CheckConstraint("small_cell_minimum BETWEEN 1 AND 100", name="small_cell_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,9 @@ class Clinic(TimestampMixin, Base):
     )
     #: Minutes during which a huddle note's author may still edit it; after that it is read-only.
     huddle_note_edit_minutes: Mapped[int] = mapped_column(default=15, server_default=sa.text("15"))
+    #: Breakdown cells counting fewer units than this are hidden on dashboards and reports, so no
+    #: family can be singled out (11, as in the CMS cell-size suppression policy).
+    small_cell_minimum: Mapped[int] = mapped_column(default=11, server_default=sa.text("11"))
     #: The practice manager told about waiting critical answers; every active manager when unset.
     on_duty_manager_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", use_alter=True)

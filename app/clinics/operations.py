@@ -65,11 +65,15 @@ def update_clinic_settings(
     on_duty_manager_id: int | None,
     handoff_accept_minutes: int | None = None,
     failed_contacts_before_review: int | None = None,
+    small_cell_minimum: int | None = None,
 ) -> Clinic:
     """Change the clinic's name, languages, time zone, who is told of waiting critical answers,
-    and when a waiting warm handoff or an unreachable family is raised (None: unchanged)."""
+    when a waiting warm handoff or an unreachable family is raised, and the smallest group the
+    metrics show (None: unchanged)."""
     _check_escalation(clinic, critical_flag_escalation_minutes, on_duty_manager_id)
     _check_handoff_and_contacts(handoff_accept_minutes, failed_contacts_before_review)
+    if small_cell_minimum is not None and not 1 <= small_cell_minimum <= 100:
+        raise DomainError(_("Enter a number of families from 1 to 100."), code="small_cell")
     clinic.name, clinic.default_locale, clinic.timezone = name, default_locale, timezone
     clinic.critical_flag_escalation_minutes = critical_flag_escalation_minutes
     clinic.on_duty_manager_id = on_duty_manager_id
@@ -77,6 +81,8 @@ def update_clinic_settings(
         clinic.handoff_accept_minutes = handoff_accept_minutes
     if failed_contacts_before_review is not None:
         clinic.failed_contacts_before_review = failed_contacts_before_review
+    if small_cell_minimum is not None:
+        clinic.small_cell_minimum = small_cell_minimum
     record_audit(AuditAction.UPDATE, clinic, details={"fields": changed_fields(clinic)})
     return clinic
 

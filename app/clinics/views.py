@@ -25,6 +25,7 @@ SETTINGS_FIELDS = (
     "on_duty_manager_id",
     "handoff_accept_minutes",
     "failed_contacts_before_review",
+    "small_cell_minimum",
 )
 #: The field an operation's refusal is shown next to.
 ERROR_FIELDS = {
@@ -32,6 +33,7 @@ ERROR_FIELDS = {
     "not_a_manager": "on_duty_manager_id",
     "handoff_minutes": "handoff_accept_minutes",
     "failed_contacts": "failed_contacts_before_review",
+    "small_cell": "small_cell_minimum",
 }
 
 

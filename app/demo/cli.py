@@ -15,6 +15,7 @@ from app.clinics.models import Clinic
 from app.core.errors import DomainError
 from app.db import now_utc
 from app.demo.seed import DEMO_TIMEZONE, DemoSummary, demo_clinic, seed_demo_clinic
+from app.demo.volume_cli import seed_volume_command
 from app.extensions import db
 
 DEFAULT_PASSWORD = "wellthread-demo"  # noqa: S105 — the documented password of the demo accounts
@@ -97,3 +98,4 @@ def _print_counts(summary: DemoSummary) -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_volume_command)

@@ -169,6 +169,7 @@ class Referral(TimestampMixin, Base):
         sa.Index("ix_referrals_clinic_status", "clinic_id", "status"),
         sa.Index("ix_referrals_partner_status", "partner_organization_id", "status"),
         sa.Index("ix_referrals_household", "household_id", "requested_at"),
+        sa.Index("ix_referrals_clinic_requested", "clinic_id", "requested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -49,6 +49,8 @@ class ScreeningResponse(TimestampMixin, Base):
         # The client's submission id makes a repeated or re-sent submission a no-op.
         sa.UniqueConstraint("clinic_id", "client_submission_id"),
         sa.Index("ix_screening_responses_household_submitted", "household_id", "submitted_at"),
+        # The dashboards read a clinic's screens by month.
+        sa.Index("ix_screening_responses_clinic_submitted", "clinic_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,1 @@
+"""Practice-manager metrics: named, versioned measures with breakdowns, trends, drill-down and reports."""
