@@ -16,6 +16,7 @@ from app.core.audit import AuditAction, AuditEvent, record_audit
 from app.core.auth import current_clinic_id, require_role
 from app.core.clock import clinic_zone
 from app.core.roles import Role
+from app.core.spreadsheets import safe_cell
 from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit", template_folder="templates")
@@ -63,12 +64,6 @@ def index():
     )
 
 
-def _safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas so an exported value can never run in Excel."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -87,7 +82,7 @@ def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
     for event in events:
         writer.writerow(
             [
-                _safe_cell(v)
+                safe_cell(v)
                 for v in (
                     event.occurred_at.isoformat(),
                     event.actor.email if event.actor else "",

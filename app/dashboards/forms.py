@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,7 +88,8 @@ def read_filters(args: MultiDict, sites: list[Site], today: date) -> Filters:
         raise FilterError(
             _("Choose at most %(count)s months at a time (five years).", count=MAX_MONTHS)
         )
-    return Filters(months, _site(args.get("site"), sites), _dimension(args))
+    site = site_of(args.get("site"), sites)
+    return Filters(months, site.id if site else None, _dimension(args))
 
 
 def _month(args: MultiDict, name: str) -> date | None:
@@ -100,13 +102,14 @@ def _month(args: MultiDict, name: str) -> date | None:
     return month
 
 
-def _site(raw: str | None, sites: list[Site]) -> int | None:
-    if not raw:
+def site_of(raw: str | None, sites: Sequence[Site]) -> Site | None:
+    """The clinic's site named by the query string, None for all sites; raises `FilterError`."""
+    if not (raw or "").strip():
         return None
     site = next((s for s in sites if str(s.id) == raw.strip()), None)
     if site is None:
         raise FilterError(_("That site is not one of this clinic's. Choose a site from the list."))
-    return site.id
+    return site
 
 
 def _dimension(args: MultiDict) -> Dimension | None:

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
 from app.appointments.models import Appointment
-from app.dashboards.measures_screening import COUNTED, at_site, screens_answered, visit_columns
+from app.dashboards.measures_screening import screens_answered
 from app.dashboards.periods import Scope
 from app.dashboards.registry import flag, measure
 from app.dashboards.sqlfn import days_between, local_date, plus_days
+from app.dashboards.units import COUNTED, at_site, visit_columns
 from app.db import now_utc
 from app.followups.models import FollowUp
 from app.referrals.models import Referral, ReferralStatus

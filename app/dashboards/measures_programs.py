@@ -10,11 +10,16 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.appointments.models import VISIT_AGE_DAYS, Appointment, VisitKind
-from app.dashboards.measures_screening import ATTENDED, attended_visits
-from app.dashboards.measures_team import ONE
 from app.dashboards.periods import Scope
-from app.dashboards.registry import Variant, flag, measure, no_visit_kind
+from app.dashboards.registry import Variant, flag, measure
 from app.dashboards.sqlfn import local_date, plus_days
+from app.dashboards.units import (
+    ATTENDED,
+    COUNTED,
+    attended_in_period,
+    attended_visits,
+    no_visit_kind,
+)
 from app.families.models import Child, Program, ProgramEnrolment
 from app.practices.queries import practices_of
 from app.visits.models import PracticeDelivery
@@ -41,14 +46,6 @@ DULCE_GRACE_DAYS = 30
 UNIT_COLUMNS = ("at", "child_id", "household_id", "site_id", "clinician_id", "visit_kind")
 
 
-def _attended_in_period(scope: Scope) -> list[sa.ColumnElement[bool]]:
-    return [
-        Appointment.clinic_id == scope.clinic_id,
-        Appointment.status.in_(ATTENDED),
-        scope.in_period(Appointment.scheduled_at),
-    ]
-
-
 def practices_recorded(codes: list[str]) -> sa.ScalarSelect[Any]:
     """Which practices were recorded at the visit, as bits: code i adds 2**i (a code is recorded
     once per visit, so the sum is exact). One index lookup per visit; a grouped join instead
@@ -72,7 +69,7 @@ def practices_per_visit(scope: Scope) -> sa.Select[Any]:
         .scalar_subquery()
     )
     return attended_visits(scope).add_columns(
-        ONE.label("in_0"), ONE.label("hit_0"), recorded.label("value")
+        COUNTED.label("in_0"), COUNTED.label("hit_0"), recorded.label("value")
     )
 
 
@@ -97,7 +94,7 @@ def practice_delivered(scope: Scope) -> sa.Select[Any]:
     columns = []
     for i in range(len(codes)):
         columns += [
-            ONE.label(f"in_{i}"),
+            COUNTED.label(f"in_{i}"),
             flag(visits.c.recorded.op("&")(1 << i) > 0).label(f"hit_{i}"),
         ]
     return sa.select(*(visits.c[name] for name in UNIT_COLUMNS), *columns)
@@ -113,7 +110,7 @@ def healthysteps_tiers(scope: Scope) -> sa.Subquery:
         )
         .join(ProgramEnrolment, ProgramEnrolment.child_id == Appointment.child_id)
         .where(
-            *_attended_in_period(scope),
+            *attended_in_period(scope),
             ProgramEnrolment.program == Program.HEALTHYSTEPS,
             ProgramEnrolment.enrolled_on <= visit_day,
             sa.or_(ProgramEnrolment.ended_on.is_(None), ProgramEnrolment.ended_on >= visit_day),
@@ -130,9 +127,9 @@ def healthysteps_reach(scope: Scope) -> sa.Select[Any]:
         attended_visits(scope)
         .outerjoin(tiers, tiers.c.appointment_id == Appointment.id)
         .add_columns(
-            ONE.label("in_0"),
+            COUNTED.label("in_0"),
             flag(tiers.c.tier >= 1).label("hit_0"),
-            ONE.label("in_1"),
+            COUNTED.label("in_1"),
             flag(tiers.c.tier >= 2).label("hit_1"),
         )
     )
@@ -187,7 +184,7 @@ def dulce_children(scope: Scope) -> sa.Subquery:
         _site_at_seven_months(scope).label("site_id"),
         Child.primary_clinician_id.label("clinician_id"),
         no_visit_kind(),
-        ONE.label("in_0"),
+        COUNTED.label("in_0"),
         flag(sa.and_(*(_on_time(kinds, scope) for kinds in DULCE_VISITS))).label("hit_0"),
     ).where(Child.clinic_id == scope.clinic_id, *_born_to_reach_seven_months(scope), enrolled)
     return stmt.subquery("dulce_children")

@@ -9,11 +9,12 @@ from flask_babel import get_locale
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
-from app.appointments.models import Appointment, AppointmentStatus
+from app.appointments.models import Appointment
 from app.clinics.models import Clinic
 from app.dashboards.periods import Scope
 from app.dashboards.registry import Variant, flag, measure
 from app.dashboards.sqlfn import local_date, plus_days, plus_minutes
+from app.dashboards.units import COUNTED, at_site, attended_visits, visit_columns
 from app.extensions import db
 from app.families.models import Child
 from app.referrals.models import Referral, ReferralStatus
@@ -22,36 +23,10 @@ from app.screening.models import Flag, FlagKind, ResponseStatus, ScreeningRespon
 from app.screening.queries import clinic_rules, instrument, offered_languages
 from app.visits.models import PracticeDelivery
 
-#: A visit happened: the child came (checked in, or the visit was completed).
-ATTENDED = (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED)
-
 
 def instrument_title(key: str) -> str:
     inst = instrument(key)
     return inst.title_in(str(get_locale())) if inst else key
-
-
-def attended_visits(scope: Scope) -> sa.Select[Any]:
-    """The attended visits of the scope, with the columns every visit measure shares."""
-    stmt = (
-        sa.select(
-            Appointment.scheduled_at.label("at"),
-            Appointment.child_id.label("child_id"),
-            Child.household_id.label("household_id"),
-            Appointment.site_id.label("site_id"),
-            Appointment.clinician_id.label("clinician_id"),
-            Appointment.visit_kind.label("visit_kind"),
-        )
-        .join(Child, Child.id == Appointment.child_id)
-        .where(
-            Appointment.clinic_id == scope.clinic_id,
-            Appointment.status.in_(ATTENDED),
-            scope.in_period(Appointment.scheduled_at),
-        )
-    )
-    if scope.site_id is not None:
-        stmt = stmt.where(Appointment.site_id == scope.site_id)
-    return stmt
 
 
 def _offered_rules(scope: Scope) -> list[schedule.Rule]:
@@ -125,9 +100,7 @@ def screens_answered(scope: Scope) -> sa.Select[Any]:
             ScreeningResponse.submitted_at.label("at"),
             ScreeningResponse.child_id.label("child_id"),
             ScreeningResponse.household_id.label("household_id"),
-            Appointment.site_id.label("site_id"),
-            Appointment.clinician_id.label("clinician_id"),
-            Appointment.visit_kind.label("visit_kind"),
+            *visit_columns(),
         )
         .outerjoin(Appointment, Appointment.id == ScreeningResponse.appointment_id)
         .where(
@@ -136,9 +109,7 @@ def screens_answered(scope: Scope) -> sa.Select[Any]:
             scope.in_period(ScreeningResponse.submitted_at),
         )
     )
-    if scope.site_id is not None:
-        stmt = stmt.where(Appointment.site_id == scope.site_id)
-    return stmt
+    return at_site(stmt, scope)
 
 
 @measure("positive-rate", variants=_screen_variants)
@@ -155,26 +126,10 @@ def positive_rate(scope: Scope) -> sa.Select[Any]:
     return screens_answered(scope).add_columns(*columns)
 
 
-#: Every unit of a measure without variants is in its denominator.
-COUNTED = sa.literal_column("1")
 #: The practice that records a positive screen acted on at the visit: C3 (linking the family to
 #: supports, which the visit page suggests for every positive screen). C2 only says a screen was
 #: given, so it would make every screened visit look discussed.
 DISCUSSION_PRACTICES = ("C3",)
-
-
-def visit_columns() -> tuple[ColumnElement[Any], ...]:
-    """The breakdown columns of the visit a unit belongs to (None when it has none)."""
-    return (
-        Appointment.site_id.label("site_id"),
-        Appointment.clinician_id.label("clinician_id"),
-        Appointment.visit_kind.label("visit_kind"),
-    )
-
-
-def at_site(stmt: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
-    """Only the scope's site, when one is chosen: units without a visit then drop out."""
-    return stmt if scope.site_id is None else stmt.where(Appointment.site_id == scope.site_id)
 
 
 def _escalation_minutes(clinic_id: int) -> int:

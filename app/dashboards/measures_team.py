@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.appointments.models import Appointment
-from app.dashboards.measures_screening import ATTENDED
 from app.dashboards.periods import Scope
-from app.dashboards.registry import flag, measure, no_visit_kind
+from app.dashboards.registry import flag, measure
 from app.dashboards.sqlfn import local_date
+from app.dashboards.units import COUNTED, at_site, attended_in_period, no_id, no_visit_kind
 from app.followups.models import FollowUp, FollowUpSource
 from app.huddles.models import Huddle, HuddleKind
 
@@ -21,16 +21,10 @@ def visit_days(scope: Scope) -> sa.Subquery:
     day = local_date(Appointment.scheduled_at, scope.utc_offset_minutes)
     stmt = (
         sa.select(Appointment.site_id.label("site_id"), day.label("day"))
-        .where(
-            Appointment.clinic_id == scope.clinic_id,
-            Appointment.status.in_(ATTENDED),
-            scope.in_period(Appointment.scheduled_at),
-        )
+        .where(*attended_in_period(scope))
         .group_by(Appointment.site_id, day)
     )
-    if scope.site_id is not None:
-        stmt = stmt.where(Appointment.site_id == scope.site_id)
-    return stmt.subquery("visit_days")
+    return at_site(stmt, scope).subquery("visit_days")
 
 
 def _daily_huddle_on(scope: Scope, days: sa.Subquery) -> sa.Exists:
@@ -44,15 +38,6 @@ def _daily_huddle_on(scope: Scope, days: sa.Subquery) -> sa.Exists:
     )
 
 
-#: Every unit is in the denominator.
-ONE = sa.literal_column("1")
-
-
-def no_id(name: str) -> sa.Label[Any]:
-    """A NULL id, typed: PostgreSQL reads an untyped NULL in a subquery as text."""
-    return sa.cast(sa.null(), sa.Integer).label(name)
-
-
 @measure("huddles-held", at_is_date=True)
 def huddles_held(scope: Scope) -> sa.Select[Any]:
     days = visit_days(scope)
@@ -63,7 +48,7 @@ def huddles_held(scope: Scope) -> sa.Select[Any]:
         days.c.site_id.label("site_id"),
         no_id("clinician_id"),
         no_visit_kind(),
-        ONE.label("in_0"),
+        COUNTED.label("in_0"),
         flag(_daily_huddle_on(scope, days)).label("hit_0"),
     )
 
@@ -78,7 +63,7 @@ def action_items_closed(scope: Scope) -> sa.Select[Any]:
             Huddle.site_id.label("site_id"),
             no_id("clinician_id"),
             no_visit_kind(),
-            ONE.label("in_0"),
+            COUNTED.label("in_0"),
             flag(FollowUp.done_at.is_not(None)).label("hit_0"),
         )
         .outerjoin(Huddle, Huddle.id == FollowUp.huddle_id)

@@ -11,6 +11,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from app.core.spreadsheets import safe_cell
 from app.dashboards import present
 from app.dashboards.charts import detail, trend_chart
 from app.dashboards.definitions import Figure, MetricDefinition, Section
@@ -204,10 +205,3 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     writer.writerow(header)
     writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
-
-
-def safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas: site and clinician names are typed in by people, and a
-    cell starting with = + - @ would run as a formula in Excel (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
 from app.dashboards.definitions import Extra, Figure, MetricDefinition
@@ -41,9 +41,11 @@ def extra(definition: MetricDefinition, cell: Cell) -> str:
     median = cell.median
     if definition.extra is None or median is None or cell.is_suppressed:
         return ""
+    shown = format_decimal(median, format="#,##0.#")
+    count = 1 if shown == format_decimal(1) else 2  # gettext's plural rules take whole numbers
     if definition.extra == Extra.MEDIAN_DAYS:
-        return _("median %(days)s days", days=format_decimal(median, format="#,##0.#"))
-    return _("median %(minutes)s minutes", minutes=format_decimal(median, format="#,##0.#"))
+        return ngettext("median %(days)s day", "median %(days)s days", count, days=shown)
+    return ngettext("median %(minutes)s minute", "median %(minutes)s minutes", count, minutes=shown)
 
 
 def suppressed(minimum_cell: int) -> str:

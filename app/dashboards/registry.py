@@ -63,7 +63,3 @@ def measure(
 def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """1 when `condition` holds, else 0 (summable on every engine)."""
     return sa.case((condition, 1), else_=0)
-
-
-def no_visit_kind() -> ColumnElement[Any]:
-    return sa.null().label("visit_kind")

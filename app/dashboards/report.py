@@ -21,7 +21,7 @@ from app.dashboards import present
 from app.dashboards.charts import trend_chart
 from app.dashboards.definitions import MetricDefinition, Section
 from app.dashboards.dimensions import Dimension
-from app.dashboards.forms import FilterError
+from app.dashboards.forms import FilterError, site_of
 from app.dashboards.page import CellView, cell_view
 from app.dashboards.periods import Scope, add_months, months_between, parse_month
 from app.dashboards.queries import metric_tallies
@@ -53,7 +53,7 @@ def read_report_request(
     """The month, site and language asked for; raises `FilterError` with what to correct."""
     return ReportRequest(
         _report_month(args.get("month"), today),
-        _report_site(args.get("site"), sites),
+        site_of(args.get("site"), sites),
         _report_language(args.get("lang"), languages, default_language),
     )
 
@@ -68,15 +68,6 @@ def _report_month(raw: str | None, today: date) -> date:
     if month > today:
         raise FilterError(_("That month has not started yet. Choose this month or an earlier one."))
     return month
-
-
-def _report_site(raw: str | None, sites: Sequence[Site]) -> Site | None:
-    if not (raw or "").strip():
-        return None
-    site = next((s for s in sites if str(s.id) == raw.strip()), None)
-    if site is None:
-        raise FilterError(_("That site is not one of this clinic's. Choose a site from the list."))
-    return site
 
 
 def _report_language(raw: str | None, languages: Sequence[str], default: str) -> str:

@@ -99,7 +99,7 @@ def tally(
             for cell in _cells(row, month_index, key, by):
                 cell.add(figures[2 * i + 1], figures[2 * i], value_sum)
     if definition.extra is not None:
-        _collect_values(definition, rows, units, month, group, joins, by)
+        _collect_values(rows[0], units, month, group, joins, by)
     return _finish(definition, scope, by, rows, minimum_cell)
 
 
@@ -135,18 +135,32 @@ def _cells(row: VariantTally, month_index: int, key: str, by: Dimension | None) 
     return cells
 
 
-def _collect_values(definition, rows, units, month, group, joins, by) -> None:
+def _collect_values(
+    row: VariantTally,
+    units: sa.Subquery,
+    month: Any,
+    group: Any,
+    joins: list[Any],
+    by: Dimension | None,
+) -> None:
     """Medians need the values themselves: those of the units in the numerator."""
     stmt = _joined(sa.select(month, group, units.c.value), units, joins).where(
         units.c.hit_0 == 1, units.c.value.is_not(None)
     )
     for month_index, raw, value in db.session.execute(stmt):
         key = group_key(by, raw) if by else ""
-        for cell in _cells(rows[0], month_index, key, by):
+        for cell in _cells(row, month_index, key, by):
             cell.values.append(float(value))
 
 
-def _finish(definition, scope, by, rows, minimum_cell) -> MetricTally:
+def _finish(
+    definition: MetricDefinition,
+    scope: Scope,
+    by: Dimension | None,
+    rows: list[VariantTally],
+    minimum_cell: int,
+) -> MetricTally:
+    """Name the groups, order them (largest first, "not recorded" last) and hide small cells."""
     keys = {key for row in rows for key in row.groups}
     names = group_labels(by, keys, scope.clinic_id) if by else {}
     size = {k: max(row.groups[k].denominator for row in rows if k in row.groups) for k in keys}
