@@ -19,6 +19,9 @@ from app.core import (
 from app.core.cli import register_cli
 from app.core.errors import register_error_handlers
 from app.core.i18n import select_locale, select_timezone
+from app.dashboards import staleness
+from app.dashboards.cli import register as register_metrics_cli
+from app.dashboards.store import refresh_job as metrics_refresh_job
 from app.db import configure_sqlite, render_migration_item
 from app.demo.cli import register as register_demo_cli
 from app.directory.cli import register as register_directory_cli
@@ -55,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_directory_cli(app)
     register_instrument_cli(app)
     register_guidance_cli(app)
+    register_metrics_cli(app)
     shipped_library()  # a malformed instrument file stops start-up with the file and the problem
     shipped_prompts()  # so does a malformed guidance library, naming the prompt and the problem
     templating.register(app)
@@ -65,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    staleness.watch()
     with app.app_context():
         configure_sqlite(db.engine)
     migrate.init_app(
@@ -85,6 +90,7 @@ def register_jobs(app: Flask) -> None:
     """Periodic work: `flask jobs run-once` (cron), or a thread when WELLTHREAD_INPROCESS_JOBS is on."""
     jobs.register(app, "escalate-critical-flags", escalation_job)
     jobs.register(app, "alert-waiting-handoffs", handoff_alert_job)
+    jobs.register(app, "refresh-metric-units", metrics_refresh_job)
     app.cli.add_command(jobs.cli)
     jobs.start_in_background(app)
 

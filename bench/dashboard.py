@@ -7,10 +7,12 @@
 Runs on PostgreSQL: DATABASE_URL, or the database wellthread_bench_metrics on the local server
 (created when missing). The first run seeds the volume clinic (`flask seed-volume`: 20 sites over
 5 years, about half a million appointments) and prints how long that took; later runs reuse it and
-only migrate forward. Then, signed in as the clinic's practice manager, it prints for each page its
+only migrate forward. It prints how long a page waits for the stored units when 100 or 1,000
+households changed since the last read (`flask metrics refresh --rebuild` times building them
+from scratch). Then, signed in as the clinic's practice manager, it prints for each page its
 status, query count, median server time over 5 requests and size: the dashboard over the last 12
-full months for one site and for all sites, and the monthly PDF report of the last full month in
-English and Spanish.
+full months for one site and for all sites (without a breakdown, then by language and by race and
+ethnicity), and the monthly PDF report of the last full month in English and Spanish.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from app.clinics.models import Clinic, Site
+from app.dashboards import store
+from app.dashboards.models import StaleHousehold
 from app.dashboards.periods import add_months
 from app.demo.volume import local_today
 from app.demo.volume_cli import DEFAULT_PASSWORD, seed_volume_command
 from app.demo.volume_staff import MANAGER_EMAIL, VOLUME_SLUG, volume_clinic_exists
 from app.extensions import db
+from app.families.models import Household
 from bench.common import bench_app, get_counting_queries, median_ms
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/wellthread_bench_metrics"
@@ -79,9 +84,37 @@ def _paths(app: Flask) -> list[tuple[str, str]]:
     return [
         ("dashboard, a year, one site", f"/metrics/?{months}&site={site_id}"),
         ("dashboard, a year, all sites", f"/metrics/?{months}"),
+        ("dashboard, a year, all sites by language", f"/metrics/?{months}&by=language"),
+        ("dashboard, a year, all sites by race", f"/metrics/?{months}&by=race_ethnicity"),
         ("report PDF, last month, English", f"/metrics/report.pdf?month={last:%Y-%m}&lang=en"),
         ("report PDF, last month, Spanish", f"/metrics/report.pdf?month={last:%Y-%m}&lang=es"),
     ]
+
+
+def _refresh_after_changes(app: Flask) -> None:
+    """How long a page waits for the stored units when `n` households changed since the last
+    read (a day at 20 sites is about 400 visits): the households are marked as a change would."""
+    with app.app_context():
+        clinic_id = db.session.scalar(sa.select(Clinic.id).where(Clinic.slug == VOLUME_SLUG))
+        store.refresh(clinic_id)
+        db.session.commit()
+        for count in (100, 1000):
+            households = db.session.scalars(
+                sa.select(Household.id)
+                .where(Household.clinic_id == clinic_id)
+                .order_by(sa.func.random())
+                .limit(count)
+            ).all()
+            db.session.execute(
+                sa.insert(StaleHousehold),
+                [{"clinic_id": clinic_id, "household_id": h} for h in households],
+            )
+            db.session.commit()
+            started = time.perf_counter()
+            done = store.refresh(clinic_id)
+            db.session.commit()
+            print(f"stored units: {done.households} changed households worked out again in "
+                  f"{(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
 
 
 def _first_request(app: Flask, client: FlaskClient, path: str) -> tuple[int, int, int]:
@@ -105,6 +138,7 @@ def main() -> None:
     if signed_in.status_code != 302:
         raise SystemExit(f"{MANAGER_EMAIL} could not sign in (set BENCH_PASSWORD?)")
     print(f"engine: postgresql; the clinic's today: {local_today()}")
+    _refresh_after_changes(app)
     for label, path in _paths(app):
         status, queries, size = _first_request(app, client, path)
         ms = median_ms(lambda path=path: client.get(path), RUNS)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.config import REPO_ROOT
 from app.extensions import SESSION_OPTIONS, db
+from tests.demo.volume_world import volume  # noqa: F401 — the toy practice, for any test
 from tests.factories import Factory
 
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

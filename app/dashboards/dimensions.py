@@ -59,7 +59,35 @@ GROUP_LABELS = {
 }
 
 
-def primary_caregivers(clinic_id: int) -> sa.Subquery:
+#: Breakdowns by who the family is, kept with each stored unit (`store.py`) under these names.
+STORED_FAMILY_COLUMNS = ("language", "race_ethnicity", "insurance")
+
+
+def family_columns(
+    units: sa.Subquery, clinic_id: int, households: tuple[int, ...] | None = None
+) -> tuple[list[ColumnElement[Any]], list[tuple[Any, Any]]]:
+    """The family's language, self-reported race and ethnicity (the stored list's text) and the
+    child's insurance for each unit, labelled as `STORED_FAMILY_COLUMNS`, and the joins they need."""
+    primary = primary_caregivers(clinic_id, households)
+    caregiver = sa.orm.aliased(Caregiver)
+    child = sa.orm.aliased(Child)
+    # The households again on the joined rows themselves, so that only theirs are read.
+    only = [] if households is None else [caregiver.household_id.in_(households)]
+    of_child = [] if households is None else [child.household_id.in_(households)]
+    columns = [
+        caregiver.preferred_language.label("language"),
+        sa.cast(caregiver.race_ethnicity, sa.Text).label("race_ethnicity"),
+        child.insurance.label("insurance"),
+    ]
+    joins = [
+        (primary, primary.c.household_id == units.c.household_id),
+        (caregiver, sa.and_(caregiver.id == primary.c.caregiver_id, *only)),
+        (child, sa.and_(child.id == units.c.child_id, *of_child)),
+    ]
+    return columns, joins
+
+
+def primary_caregivers(clinic_id: int, households: tuple[int, ...] | None = None) -> sa.Subquery:
     """household_id → the caregiver who speaks for the household: the primary contact, else the
     first caregiver recorded (language and self-reported race are theirs)."""
     first_primary = sa.func.min(sa.case((Caregiver.is_primary_contact, Caregiver.id)))
@@ -68,7 +96,10 @@ def primary_caregivers(clinic_id: int) -> sa.Subquery:
             Caregiver.household_id,
             sa.func.coalesce(first_primary, sa.func.min(Caregiver.id)).label("caregiver_id"),
         )
-        .where(Caregiver.clinic_id == clinic_id)
+        .where(
+            Caregiver.clinic_id == clinic_id,
+            *([] if households is None else [Caregiver.household_id.in_(households)]),
+        )
         .group_by(Caregiver.household_id)
         .subquery("primary_caregivers")
     )
@@ -77,7 +108,10 @@ def primary_caregivers(clinic_id: int) -> sa.Subquery:
 def group_column(
     dimension: Dimension, units: sa.Subquery, clinic_id: int
 ) -> tuple[ColumnElement[Any], list[tuple[Any, Any]]]:
-    """The SQL value to group `units` by, and the outer joins it needs."""
+    """The SQL value to group `units` by, and the outer joins it needs (none for stored units,
+    which carry the family's groups with them)."""
+    if dimension.value in STORED_FAMILY_COLUMNS and dimension.value in units.c:
+        return units.c[dimension.value], []
     if dimension in (Dimension.SITE, Dimension.CLINICIAN, Dimension.VISIT_KIND):
         column = {"site": "site_id", "clinician": "clinician_id", "visit_kind": "visit_kind"}
         return units.c[column[dimension.value]], []

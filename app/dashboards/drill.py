@@ -1,6 +1,6 @@
 """Drill-down: the children (or the clinic days) behind one number of a metric.
 
-The units come from the very SELECT that counted them (`MEASURES[key].units`), narrowed to the
+The units come from the very SELECT that counted them (`store.units_of`), narrowed to the
 variant, the part of the fraction, the month and the group, so a list never disagrees with its
 number. A group whose cell the dashboard hides is never listed.
 """
@@ -26,6 +26,7 @@ from app.dashboards.forms import FilterError, Filters
 from app.dashboards.periods import Scope, add_months, parse_month
 from app.dashboards.queries import metric_tally
 from app.dashboards.registry import MEASURES, Variant
+from app.dashboards.store import units_of
 from app.dashboards.tally import breakdown_of
 from app.extensions import db
 from app.families.models import Child, Household
@@ -139,7 +140,7 @@ def _selection(question: DrillQuestion) -> tuple[sa.Select[Any], bool]:
     """The units of the question, and whether the group is picked in Python (race and ethnicity
     are folded from stored lists, which SQL cannot compare as categories)."""
     measure = MEASURES[question.definition.key]
-    units = measure.units(question.scope).subquery("units")
+    units = units_of(question.definition.key, question.scope).subquery("units")
     stmt = (
         sa.select(units.c.at, units.c.child_id, units.c.household_id, units.c.site_id)
         .select_from(units)

@@ -10,10 +10,9 @@ from sqlalchemy.sql.expression import ColumnElement
 from app.appointments.models import Appointment
 from app.dashboards.measures_screening import screens_answered
 from app.dashboards.periods import Scope
-from app.dashboards.registry import flag, measure
+from app.dashboards.registry import UntilToday, flag, measure
 from app.dashboards.sqlfn import days_between, local_date, plus_days
 from app.dashboards.units import COUNTED, at_site, visit_columns
-from app.db import now_utc
 from app.followups.models import FollowUp
 from app.referrals.models import Referral, ReferralStatus
 from app.screening.models import ScreeningResponse
@@ -54,6 +53,7 @@ def referrals_sent(scope: Scope) -> sa.Select[Any]:
     site, clinician and kind when they were made at one."""
     stmt = (
         sa.select(
+            Referral.id.label("unit_id"),
             Referral.requested_at.label("at"),
             Referral.child_id.label("child_id"),
             Referral.household_id.label("household_id"),
@@ -64,6 +64,7 @@ def referrals_sent(scope: Scope) -> sa.Select[Any]:
             Referral.clinic_id == scope.clinic_id,
             Referral.status.not_in(NOT_SENT),
             scope.in_period(Referral.requested_at),
+            *scope.of_households(Referral.household_id),
         )
     )
     return at_site(stmt, scope)
@@ -92,13 +93,14 @@ def warm_handoffs(scope: Scope) -> sa.Select[Any]:
     )
 
 
-@measure("overdue-follow-ups", at_is_date=True)
+@measure("overdue-follow-ups", at_is_date=True, until_today=UntilToday.BEFORE)
 def overdue_follow_ups(scope: Scope) -> sa.Select[Any]:
-    """Follow-ups already due (before today), late when not done by the end of their due day."""
-    today = scope.today or now_utc().astimezone(scope.zone).date()
+    """Follow-ups (counted once due, before today), late when not done by the end of their due
+    day."""
     done_late = local_date(FollowUp.done_at, scope.utc_offset_minutes) > FollowUp.due_on
     stmt = (
         sa.select(
+            FollowUp.id.label("unit_id"),
             FollowUp.due_on.label("at"),
             FollowUp.child_id.label("child_id"),
             FollowUp.household_id.label("household_id"),
@@ -111,7 +113,7 @@ def overdue_follow_ups(scope: Scope) -> sa.Select[Any]:
         .where(
             FollowUp.clinic_id == scope.clinic_id,
             scope.in_period(FollowUp.due_on, is_date=True),
-            FollowUp.due_on < today,
+            *scope.of_households(FollowUp.household_id),
         )
     )
     return at_site(stmt, scope)

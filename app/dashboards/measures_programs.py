@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.appointments.models import VISIT_AGE_DAYS, Appointment, VisitKind
 from app.dashboards.periods import Scope
-from app.dashboards.registry import Variant, flag, measure
+from app.dashboards.registry import UntilToday, Variant, flag, measure
 from app.dashboards.sqlfn import local_date, plus_days
 from app.dashboards.units import (
     ATTENDED,
@@ -19,6 +19,7 @@ from app.dashboards.units import (
     attended_in_period,
     attended_visits,
     no_visit_kind,
+    of_households_by_child,
 )
 from app.families.models import Child, Program, ProgramEnrolment
 from app.practices.queries import practices_of
@@ -43,7 +44,15 @@ DULCE_VISITS = (
 #: "No later than a month after the age it is for".
 DULCE_GRACE_DAYS = 30
 #: The columns every unit has (registry.py), besides its figures.
-UNIT_COLUMNS = ("at", "child_id", "household_id", "site_id", "clinician_id", "visit_kind")
+UNIT_COLUMNS = (
+    "unit_id",
+    "at",
+    "child_id",
+    "household_id",
+    "site_id",
+    "clinician_id",
+    "visit_kind",
+)
 
 
 def practices_recorded(codes: list[str]) -> sa.ScalarSelect[Any]:
@@ -111,6 +120,7 @@ def healthysteps_tiers(scope: Scope) -> sa.Subquery:
         .join(ProgramEnrolment, ProgramEnrolment.child_id == Appointment.child_id)
         .where(
             *attended_in_period(scope),
+            *of_households_by_child(scope, Appointment.child_id),
             ProgramEnrolment.program == Program.HEALTHYSTEPS,
             ProgramEnrolment.enrolled_on <= visit_day,
             sa.or_(ProgramEnrolment.ended_on.is_(None), ProgramEnrolment.ended_on >= visit_day),
@@ -172,12 +182,13 @@ def _site_at_seven_months(scope: Scope) -> sa.ScalarSelect[Any]:
 
 
 def dulce_children(scope: Scope) -> sa.Subquery:
-    """Children ever enrolled in DULCE who reached 7 months in the period (and by today)."""
+    """Children ever enrolled in DULCE who reach 7 months in the period."""
     reached = _seven_months()
     enrolled = sa.exists().where(
         ProgramEnrolment.child_id == Child.id, ProgramEnrolment.program == Program.DULCE
     )
     stmt = sa.select(
+        Child.id.label("unit_id"),
         reached.label("at"),
         Child.id.label("child_id"),
         Child.household_id.label("household_id"),
@@ -186,24 +197,28 @@ def dulce_children(scope: Scope) -> sa.Subquery:
         no_visit_kind(),
         COUNTED.label("in_0"),
         flag(sa.and_(*(_on_time(kinds, scope) for kinds in DULCE_VISITS))).label("hit_0"),
-    ).where(Child.clinic_id == scope.clinic_id, *_born_to_reach_seven_months(scope), enrolled)
+    ).where(
+        Child.clinic_id == scope.clinic_id,
+        *_born_to_reach_seven_months(scope),
+        *scope.of_households(Child.household_id),
+        enrolled,
+    )
     return stmt.subquery("dulce_children")
 
 
 def _born_to_reach_seven_months(scope: Scope) -> list[sa.ColumnElement[bool]]:
-    """Birth dates whose 7-month day falls in the period and is not after today, as bounds on the
-    date of birth itself (which the clinic's birth-date index serves)."""
+    """Birth dates whose 7-month day falls in the period, as bounds on the date of birth itself
+    (which the clinic's birth-date index serves)."""
+    if scope.all_time:
+        return []
     seven_months = timedelta(days=SEVEN_MONTHS_DAYS)
-    last_day = scope.end_day - timedelta(days=1)
-    if scope.today is not None:
-        last_day = min(last_day, scope.today)
     return [
         Child.date_of_birth >= scope.first_day - seven_months,
-        Child.date_of_birth <= last_day - seven_months,
+        Child.date_of_birth < scope.end_day - seven_months,
     ]
 
 
-@measure("dulce-on-time", at_is_date=True)
+@measure("dulce-on-time", at_is_date=True, until_today=UntilToday.THROUGH)
 def dulce_on_time(scope: Scope) -> sa.Select[Any]:
     children = dulce_children(scope)
     stmt = sa.select(*children.c)

@@ -76,7 +76,14 @@ def _counting_screen(rule: schedule.Rule, scope: Scope) -> sa.ColumnElement[bool
     )
 
 
-@measure("screened-when-due", variants=due_variants)
+def _due_settings(scope: Scope) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    return tuple(
+        (r.instrument_key, tuple(sorted(r.visit_kinds)), r.validity_days)
+        for r in _offered_rules(scope)
+    )
+
+
+@measure("screened-when-due", variants=due_variants, settings=_due_settings)
 def screened_when_due(scope: Scope) -> sa.Select[Any]:
     columns = []
     for i, rule in enumerate(_offered_rules(scope)):
@@ -97,6 +104,7 @@ def screens_answered(scope: Scope) -> sa.Select[Any]:
     """Final screens answered in the scope, with their visit's site, clinician and kind if any."""
     stmt = (
         sa.select(
+            ScreeningResponse.id.label("unit_id"),
             ScreeningResponse.submitted_at.label("at"),
             ScreeningResponse.child_id.label("child_id"),
             ScreeningResponse.household_id.label("household_id"),
@@ -107,6 +115,7 @@ def screens_answered(scope: Scope) -> sa.Select[Any]:
             ScreeningResponse.clinic_id == scope.clinic_id,
             ScreeningResponse.status == ResponseStatus.FINAL,
             scope.in_period(ScreeningResponse.submitted_at),
+            *scope.of_households(ScreeningResponse.household_id),
         )
     )
     return at_site(stmt, scope)
@@ -138,12 +147,13 @@ def _escalation_minutes(clinic_id: int) -> int:
     )
 
 
-@measure("critical-acknowledged")
+@measure("critical-acknowledged", settings=lambda scope: _escalation_minutes(scope.clinic_id))
 def critical_acknowledged(scope: Scope) -> sa.Select[Any]:
     deadline = plus_minutes(Flag.raised_at, _escalation_minutes(scope.clinic_id))
     in_time = sa.and_(Flag.acknowledged_at.is_not(None), Flag.acknowledged_at <= deadline)
     stmt = (
         sa.select(
+            Flag.id.label("unit_id"),
             Flag.raised_at.label("at"),
             Flag.child_id.label("child_id"),
             Flag.household_id.label("household_id"),
@@ -158,6 +168,7 @@ def critical_acknowledged(scope: Scope) -> sa.Select[Any]:
             Flag.kind == FlagKind.CRITICAL,
             ScreeningResponse.status == ResponseStatus.FINAL,
             scope.in_period(Flag.raised_at),
+            *scope.of_households(Flag.household_id),
         )
     )
     return at_site(stmt, scope)
@@ -193,6 +204,7 @@ def _discussed_on_visit_day(scope: Scope) -> ColumnElement[bool]:
 def same_day_discussion(scope: Scope) -> sa.Select[Any]:
     stmt = (
         sa.select(
+            ScreeningResponse.id.label("unit_id"),
             Appointment.scheduled_at.label("at"),
             ScreeningResponse.child_id.label("child_id"),
             ScreeningResponse.household_id.label("household_id"),
@@ -206,6 +218,7 @@ def same_day_discussion(scope: Scope) -> sa.Select[Any]:
             scope.in_period(Appointment.scheduled_at),
             ScreeningResponse.status == ResponseStatus.FINAL,
             ScreeningResponse.is_positive.is_(True),
+            *scope.of_households(ScreeningResponse.household_id),
         )
     )
     return at_site(stmt, scope)

@@ -38,7 +38,7 @@ def _daily_huddle_on(scope: Scope, days: sa.Subquery) -> sa.Exists:
     )
 
 
-@measure("huddles-held", at_is_date=True)
+@measure("huddles-held", at_is_date=True, is_stored=False)
 def huddles_held(scope: Scope) -> sa.Select[Any]:
     days = visit_days(scope)
     return sa.select(
@@ -53,7 +53,7 @@ def huddles_held(scope: Scope) -> sa.Select[Any]:
     )
 
 
-@measure("action-items-closed")
+@measure("action-items-closed", is_stored=False)
 def action_items_closed(scope: Scope) -> sa.Select[Any]:
     stmt = (
         sa.select(

@@ -44,6 +44,17 @@ class Scope:
     site_id: int | None = None
     #: "Today" in the clinic, for measures that only count what is already due.
     today: date | None = None
+    #: Every unit, whatever its month (for building stored units; `months` then only sets the
+    #: UTC offset), and optionally only those of some households.
+    all_time: bool = False
+    households: tuple[int, ...] | None = None
+
+    @classmethod
+    def everything(
+        cls, clinic_id: int, zone: ZoneInfo, households: tuple[int, ...] | None = None
+    ) -> Scope:
+        this_month = datetime.now(zone).date().replace(day=1)
+        return cls(clinic_id, zone, (this_month,), all_time=True, households=households)
 
     @property
     def starts_at(self) -> datetime:
@@ -73,9 +84,15 @@ class Scope:
         return int(offset.total_seconds() // 60) if offset else 0
 
     def in_period(self, at: ColumnElement[Any], *, is_date: bool = False) -> ColumnElement[bool]:
+        if self.all_time:
+            return sa.true()
         if is_date:
             return sa.and_(at >= self.first_day, at < self.end_day)
         return sa.and_(at >= self.starts_at, at < self.ends_at)
+
+    def of_households(self, household_id: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+        """The condition keeping only the scope's households (none when it has them all)."""
+        return [] if self.households is None else [household_id.in_(self.households)]
 
     def month_index(self, at: ColumnElement[Any], *, is_date: bool = False) -> ColumnElement[int]:
         """0 for the first month of the period, 1 for the next…; rows are already in the period."""

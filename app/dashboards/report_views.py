@@ -11,7 +11,7 @@ from app.core.auth import current_clinic_id, require_role
 from app.core.clock import clinic_today
 from app.core.i18n import available_locales
 from app.dashboards import report
-from app.dashboards.views import MANAGERS, bp
+from app.dashboards.views import MANAGERS, bp, stored_units_up_to_date
 from app.extensions import db
 from app.visits.documents import pdf_response
 
@@ -24,6 +24,7 @@ def report_pdf():
     asked = report.read_report_request(
         request.args, sites_of(current_clinic_id()), available_locales(), str(get_locale()), today
     )
+    stored_units_up_to_date()
     pdf = report.report_pdf(g.clinic, asked, today)
     record_audit(
         AuditAction.EXPORT, object_type="metrics_report",

@@ -9,6 +9,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from app.extensions import db
+
 
 class _Shift(FunctionElement[Any]):
     """`expr` moved by a whole number of `unit`s (a literal: each measure's windows are constants)."""
@@ -114,3 +116,10 @@ def _days_between_pg(element: days_between, compiler: Any, **kw: Any) -> str:
 def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
     return f"(julianday({end}) - julianday({start}))"
+
+
+def without_jit() -> None:
+    """PostgreSQL's JIT compiles the dashboards' few large statements for longer than they take
+    to run (1.1 s of compiling for a 0.45 s query at 20 sites); this transaction goes without it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))

@@ -13,6 +13,8 @@ from app.dashboards.definitions import Figure, MetricDefinition
 from app.dashboards.dimensions import Dimension, group_column, group_key, group_labels
 from app.dashboards.periods import Scope
 from app.dashboards.registry import MEASURES, Variant
+from app.dashboards.sqlfn import without_jit
+from app.dashboards.store import units_of
 from app.extensions import db
 
 
@@ -77,11 +79,11 @@ def tally(
     definition: MetricDefinition, scope: Scope, by: Dimension | None, minimum_cell: int
 ) -> MetricTally:
     """One aggregate query (two for a median), whatever the number of rows behind it."""
-    _without_jit()
+    without_jit()
     measure = MEASURES[definition.key]
     variants = measure.variants(scope)
     by = breakdown_of(definition, by)
-    units = measure.units(scope).subquery("units")
+    units = units_of(definition.key, scope).subquery("units")
     month = scope.month_index(units.c.at, is_date=measure.at_is_date).label("month")
     group, joins = _grouping(by, units, scope)
     sums = []
@@ -101,13 +103,6 @@ def tally(
     if definition.extra is not None:
         _collect_values(rows[0], units, month, group, joins, by)
     return _finish(definition, scope, by, rows, minimum_cell)
-
-
-def _without_jit() -> None:
-    """PostgreSQL's JIT compiles these few large aggregates for longer than they take to run
-    (1.1 s of compiling for a 0.45 s query at 20 sites); this transaction goes without it."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))
 
 
 def _grouping(by: Dimension | None, units: sa.Subquery, scope: Scope) -> tuple[Any, list[Any]]:

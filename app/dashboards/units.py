@@ -48,16 +48,25 @@ def attended_in_period(scope: Scope) -> list[ColumnElement[bool]]:
     ]
 
 
+def of_households_by_child(scope: Scope, child_id: ColumnElement[Any]) -> list[Any]:
+    """`Scope.of_households` for rows that name only their child."""
+    if scope.households is None:
+        return []
+    of_households = sa.select(Child.id).where(*scope.of_households(Child.household_id))
+    return [child_id.in_(of_households)]
+
+
 def attended_visits(scope: Scope) -> sa.Select[Any]:
     """The attended visits of the scope, with the columns every visit measure shares."""
     stmt = (
         sa.select(
+            Appointment.id.label("unit_id"),
             Appointment.scheduled_at.label("at"),
             Appointment.child_id.label("child_id"),
             Child.household_id.label("household_id"),
             *visit_columns(),
         )
         .join(Child, Child.id == Appointment.child_id)
-        .where(*attended_in_period(scope))
+        .where(*attended_in_period(scope), *scope.of_households(Child.household_id))
     )
     return at_site(stmt, scope)

@@ -13,7 +13,7 @@ from app.core.auth import current_clinic_id, current_role, require_role
 from app.core.clock import clinic_today, clinic_zone
 from app.core.roles import CARE_TEAM, Role
 from app.core.templating import locale_choices
-from app.dashboards import drill, page, queries
+from app.dashboards import drill, page, queries, store
 from app.dashboards.definitions import DEFINITIONS, MetricDefinition, Section
 from app.dashboards.forms import FilterError, Filters, filter_form, read_filters
 from app.dashboards.periods import Scope
@@ -51,6 +51,13 @@ def _minimum_cell() -> int:
     return g.clinic.small_cell_minimum
 
 
+def stored_units_up_to_date() -> None:
+    """Work out again what changed since the figures were last read, and commit it at once: a
+    refresh holds the clinic's refresh lock until then."""
+    store.refresh(current_clinic_id())
+    db.session.commit()
+
+
 @bp.route("/")
 @require_role(MANAGERS)
 def index():
@@ -60,6 +67,7 @@ def index():
     except FilterError as error:
         form = filter_form(request.args, sites, None)
         return render_template("dashboards/index.html", form=form, error=error.message), 400
+    stored_units_up_to_date()
     dashboard = page.dashboard_page(_scope(filters), filters.by, _minimum_cell())
     record_audit(AuditAction.VIEW, object_type="metrics_dashboard", details=_described(filters))
     db.session.commit()
@@ -125,6 +133,7 @@ def _question(key: str) -> tuple[drill.DrillQuestion, Filters]:
     """The units asked for; raises `FilterError` (400) or `HiddenGroupError` (403)."""
     definition = _definition_or_404(key)
     filters = _filters()
+    stored_units_up_to_date()
     question = drill.drill_question(
         definition, _scope(filters), filters, request.args, _minimum_cell()
     )
@@ -187,6 +196,7 @@ def _table_asked(args: MultiDict) -> tuple[MetricDefinition, str]:
 def export():
     definition, view = _table_asked(request.args)
     filters = _filters()
+    stored_units_up_to_date()
     tally = queries.metric_tally(definition, _scope(filters), filters.by, _minimum_cell())
     if view == "trend":
         body = page.csv_text(page.TREND_HEADER, page.trend_rows(tally))

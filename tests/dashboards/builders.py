@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.appointments.models import AppointmentStatus, VisitKind
+from app.dashboards import store
+from app.dashboards import tally as tallies
 from app.dashboards.periods import Scope, months_between
 from app.extensions import db
 
@@ -23,6 +25,12 @@ def scope_of(
         site_id=site.id if site is not None else None,
         today=today or date(2030, 1, 1),
     )
+
+
+def tally(definition, scope: Scope, by, minimum_cell: int) -> tallies.MetricTally:
+    """A metric's figures as a page reads them: the stored units brought up to date first."""
+    store.refresh(scope.clinic_id)
+    return tallies.tally(definition, scope, by, minimum_cell)
 
 
 def at(day: date, hour: int = 14) -> datetime:

@@ -9,11 +9,18 @@ import pytest
 from app.dashboards.definitions import BY_KEY
 from app.dashboards.dimensions import Dimension
 from app.dashboards.queries import metric_tallies  # noqa: F401 — registers the measures
-from app.dashboards.tally import tally
 from app.families.models import Insurance
 from app.referrals.models import ReferralStatus
 from app.screening.operations import mark_entered_in_error
-from tests.dashboards.builders import PHQ2_NEGATIVE, PHQ2_POSITIVE, at, scope_of, screen, visit
+from tests.dashboards.builders import (
+    PHQ2_NEGATIVE,
+    PHQ2_POSITIVE,
+    at,
+    scope_of,
+    screen,
+    tally,
+    visit,
+)
 from tests.dashboards.builders_connecting import follow_up, referral, team
 
 S = ReferralStatus

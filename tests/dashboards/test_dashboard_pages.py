@@ -324,18 +324,22 @@ def _visit_day(make, clinic, crew, site, clinician_id, day: date) -> None:
 
 @pytest.mark.parametrize("by", ["site", "clinician", "language", ""])
 def test_the_dashboard_costs_the_same_queries_for_6_or_60_visits(make, login, count_queries, by):
-    counts = []
+    """The first read also builds the stored units; later reads only add them up."""
+    first, again = [], []
     for scale in (1, 10):
         clinic = make.clinic()
         _world(make, clinic, scale)
         client = login(make.member(clinic, Role.PRACTICE_MANAGER))
-        with count_queries() as counted:
-            response = client.get(
-                "/metrics/", query_string={"from": "2026-02", "to": "2026-03", "by": by}
-            )
-        assert response.status_code == 200
-        counts.append(counted.count)
+        for counts in (first, again):
+            with count_queries() as counted:
+                response = client.get(
+                    "/metrics/", query_string={"from": "2026-02", "to": "2026-03", "by": by}
+                )
+            assert response.status_code == 200
+            counts.append(counted.count)
         client.post("/sign-out")
-    assert counts[0] == counts[1]
-    # A bound that grows only with the catalogue: a few queries per metric, never per row.
-    assert counts[0] <= 12 + 4 * len(measured_definitions())
+    assert first[0] == first[1]
+    assert again[0] == again[1]
+    # A bound that grows only with the catalogue: a few queries per metric, never per row (and on
+    # PostgreSQL the refresh's lock and JIT setting).
+    assert again[0] <= 16 + 4 * len(measured_definitions())

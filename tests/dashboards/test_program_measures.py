@@ -11,9 +11,8 @@ from app.appointments.models import AppointmentStatus, VisitKind
 from app.dashboards.definitions import BY_KEY
 from app.dashboards.dimensions import Dimension
 from app.dashboards.queries import metric_tallies  # noqa: F401 — registers the measures
-from app.dashboards.tally import tally
 from app.families.models import Insurance
-from tests.dashboards.builders import scope_of, visit
+from tests.dashboards.builders import scope_of, tally, visit
 from tests.dashboards.builders_programs import dulce, healthysteps, practices, site, staff
 
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)

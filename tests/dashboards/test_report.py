@@ -11,6 +11,7 @@ from flask_babel import force_locale
 
 from app.core.audit import AuditEvent
 from app.core.roles import Role
+from app.dashboards import store
 from app.dashboards.definitions import DEFINITIONS
 from app.dashboards.queries import measured_definitions
 from app.dashboards.report import ReportRequest, monthly_report
@@ -90,10 +91,12 @@ def test_report_of_one_site_counts_only_its_visits_and_has_no_site_breakdown(mak
 def test_report_reads_as_many_queries_however_many_families_and_sites(make, clinic, count_queries):
     two_of_three_screened(make, clinic, site=make.site(clinic, "North"))
     asked = ReportRequest(date(2026, 3, 1), None, "en")
+    store.refresh(clinic.id)
     with count_queries() as few:
         monthly_report(clinic, asked, date(2026, 11, 1))
     for name in ("South", "East", "West"):
         two_of_three_screened(make, clinic, site=make.site(clinic, name))
+    store.refresh(clinic.id)
 
     with count_queries() as more:
         report_of_more = monthly_report(clinic, asked, date(2026, 11, 1))

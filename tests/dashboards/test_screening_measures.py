@@ -8,12 +8,19 @@ from app.appointments.models import AppointmentStatus, VisitKind
 from app.dashboards.definitions import BY_KEY
 from app.dashboards.dimensions import Dimension
 from app.dashboards.queries import metric_tallies  # noqa: F401 — registers the measures
-from app.dashboards.tally import tally
 from app.extensions import db
 from app.referrals.models import ReferralStatus
 from app.screening.operations import mark_entered_in_error
 from app.visits.operations import record_practice
-from tests.dashboards.builders import PHQ2_NEGATIVE, PHQ2_POSITIVE, at, scope_of, screen, visit
+from tests.dashboards.builders import (
+    PHQ2_NEGATIVE,
+    PHQ2_POSITIVE,
+    at,
+    scope_of,
+    screen,
+    tally,
+    visit,
+)
 from tests.dashboards.builders_connecting import (
     PHQ9_ITEM_9,
     acknowledge,

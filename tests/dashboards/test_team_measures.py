@@ -8,12 +8,11 @@ from app.appointments.models import AppointmentStatus
 from app.dashboards.definitions import BY_KEY
 from app.dashboards.dimensions import Dimension
 from app.dashboards.queries import metric_tallies  # noqa: F401 — registers the measures
-from app.dashboards.tally import tally
 from app.extensions import db
 from app.followups.models import FollowUpSource
 from app.followups.operations import create_follow_up
 from app.huddles.models import HuddleKind
-from tests.dashboards.builders import at, scope_of, visit
+from tests.dashboards.builders import at, scope_of, tally, visit
 from tests.dashboards.builders_programs import action_item, huddle, site, staff
 
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)

@@ -2,10 +2,8 @@
 
 import itertools
 from collections import Counter, defaultdict
-from datetime import date
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 
 from app.appointments.models import Appointment, AppointmentStatus
@@ -21,21 +19,9 @@ from app.screening.definitions import shipped_library
 from app.screening.models import ScreeningResponse
 from app.screening.scoring import score
 from app.visits.models import PracticeDelivery
+from tests.demo.volume_world import ARGS, END, PASSWORD, START
 
-END = date(2025, 6, 30)
-START = date(2024, 6, 30)
-PASSWORD = "volume-password-for-tests"
-ARGS = ["--sites", "2", "--years", "1", "--births-per-site-year", "15",
-        "--end", END.isoformat(), "--password", PASSWORD, "--seed", "3"]  # fmt: skip
 ZONE = ZoneInfo(VOLUME_TIMEZONE)
-
-
-@pytest.fixture
-def volume(app, db_session):
-    result = app.test_cli_runner().invoke(seed_volume_command, ARGS)
-    assert result.exit_code == 0, result.output
-    assert "appointments" in result.output
-    return db_session.scalar(sa.select(Clinic).where(Clinic.slug == VOLUME_SLUG))
 
 
 def _all(db_session, model, clinic):

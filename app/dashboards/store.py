@@ -1,0 +1,242 @@
+"""Stored units: build them, keep them current, and read them back as a measure's units.
+
+A stored metric's units are worked out by its measure (the same SELECT as ever, over all time)
+and kept in `metric_units`, one row per unit with its variants as bits. `refresh` brings a
+clinic's rows up to date before a dashboard reads them:
+
+- a metric whose rules changed (its version, its variants, or a clinic setting it reads, digested
+  in `MetricBuild.rules_digest`) is built again from scratch;
+- every household marked stale since (`staleness.py`) has its units worked out again.
+
+Reading a stored metric then gives the very columns its measure would (`units_of`), so figures,
+drill-downs and exports add up the same units. "Only what is due by today" is applied on reading.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import operator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from app.clinics.models import Clinic
+from app.dashboards.definitions import BY_KEY
+from app.dashboards.dimensions import STORED_FAMILY_COLUMNS, family_columns
+from app.dashboards.models import MetricBuild, MetricUnit, StaleHousehold
+from app.dashboards.periods import Scope
+from app.dashboards.registry import MEASURES, Measure, UntilToday, flag
+from app.dashboards.sqlfn import without_jit
+from app.db import now_utc
+from app.extensions import db
+
+#: Households worked out again per statement.
+HOUSEHOLDS_PER_BATCH = 500
+#: Variants fit in the bits of a BIGINT.
+MAX_VARIANTS = 62
+#: Raised when the layout of `metric_units` or the way units are built changes: every metric is
+#: then built again.
+STORE_FORMAT = 1
+#: The first key of PostgreSQL's two-key advisory locks for "refreshing a clinic's units".
+_LOCK_CLASS = 7_301
+
+
+@dataclass
+class Refreshed:
+    """What one refresh did."""
+
+    rebuilt: list[str] = field(default_factory=list)
+    households: int = 0
+
+
+def stored_keys() -> list[str]:
+    return [key for key, measure in MEASURES.items() if measure.is_stored]
+
+
+def units_of(key: str, scope: Scope) -> sa.Select[Any]:
+    """A metric's units over the scope, from `metric_units` when it is stored, else from its rows;
+    either way without the units not yet due by the scope's today."""
+    measure = MEASURES[key]
+    stmt = _stored_units(key, measure, scope) if measure.is_stored else measure.units(scope)
+    if measure.until_today is None:
+        return stmt
+    units = stmt.subquery("due_units")
+    today = scope.today or datetime.now(scope.zone).date()
+    due = units.c.at < today if measure.until_today is UntilToday.BEFORE else units.c.at <= today
+    return sa.select(*units.c).where(due)
+
+
+def _stored_units(key: str, measure: Measure, scope: Scope) -> sa.Select[Any]:
+    unit = MetricUnit
+    at = unit.day if measure.at_is_date else unit.at
+    columns: list[Any] = [
+        at.label("at"),
+        unit.child_id,
+        unit.household_id,
+        unit.site_id,
+        unit.clinician_id,
+        unit.visit_kind,
+        unit.language,
+        unit.race_ethnicity,
+        unit.insurance,
+    ]
+    for i in range(len(measure.variants(scope))):
+        columns += [
+            flag(unit.in_bits.op("&")(1 << i) != 0).label(f"in_{i}"),
+            flag(unit.hit_bits.op("&")(1 << i) != 0).label(f"hit_{i}"),
+        ]
+    stmt = sa.select(*columns, unit.value).where(
+        unit.clinic_id == scope.clinic_id,
+        unit.metric == key,
+        scope.in_period(at, is_date=measure.at_is_date),
+    )
+    return stmt if scope.site_id is None else stmt.where(unit.site_id == scope.site_id)
+
+
+def refresh(clinic_id: int) -> Refreshed:
+    """Bring the clinic's stored units up to date (flushes; the caller commits).
+
+    One refresh per clinic at a time: on PostgreSQL a second one waits for the first to commit,
+    then finds nothing left to do."""
+    _lock(clinic_id)
+    without_jit()
+    clinic = db.session.get(Clinic, clinic_id)
+    scope = Scope.everything(clinic_id, ZoneInfo(clinic.timezone))
+    done = Refreshed()
+    digests = dict(
+        db.session.execute(
+            sa.select(MetricBuild.metric, MetricBuild.rules_digest).where(
+                MetricBuild.clinic_id == clinic_id
+            )
+        ).all()
+    )
+    for key in stored_keys():
+        digest = rules_digest(key, scope)
+        if digests.get(key) != digest:
+            _build(key, scope, digest)
+            done.rebuilt.append(key)
+    stale = db.session.scalars(
+        sa.delete(StaleHousehold)
+        .where(StaleHousehold.clinic_id == clinic_id)
+        .returning(StaleHousehold.household_id)
+    ).all()
+    keys = [key for key in stored_keys() if key not in done.rebuilt]
+    for households in _batches(sorted(stale)):
+        _rework(keys, Scope.everything(clinic_id, scope.zone, households))
+    done.households = len(stale)
+    return done
+
+
+def refresh_all() -> dict[int, Refreshed]:
+    """Every clinic's stored units (the periodic job, and `flask metrics refresh`)."""
+    return {clinic_id: refresh(clinic_id) for clinic_id in db.session.scalars(sa.select(Clinic.id))}
+
+
+def forget_builds(clinic_id: int) -> None:
+    """Have the next refresh build every stored metric of the clinic from scratch."""
+    db.session.execute(sa.delete(MetricBuild).where(MetricBuild.clinic_id == clinic_id))
+
+
+def refresh_job() -> None:
+    """The periodic job: pages then find little left to work out."""
+    refresh_all()
+
+
+def rules_digest(key: str, scope: Scope) -> str:
+    """What a metric's stored units depend on besides the rows: a change means building again."""
+    measure = MEASURES[key]
+    described = (
+        STORE_FORMAT,
+        BY_KEY[key].version,
+        measure.at_is_date,
+        tuple(v.key for v in measure.variants(scope)),
+        measure.settings(scope),
+        scope.utc_offset_minutes,
+    )
+    return hashlib.sha256(repr(described).encode()).hexdigest()
+
+
+def _lock(clinic_id: int) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS, clinic_id)))
+
+
+def _build(key: str, scope: Scope, digest: str) -> None:
+    """All of a clinic's units of one metric, from scratch."""
+    _execute(
+        sa.delete(MetricUnit).where(
+            MetricUnit.clinic_id == scope.clinic_id, MetricUnit.metric == key
+        )
+    )
+    _insert_units(key, scope)
+    build = db.session.get(MetricBuild, (scope.clinic_id, key))
+    if build is None:
+        build = MetricBuild(clinic_id=scope.clinic_id, metric=key)
+        db.session.add(build)
+    build.rules_digest, build.built_at = digest, now_utc()
+    db.session.flush()
+
+
+def _rework(keys: list[str], scope: Scope) -> None:
+    """The units of some households, worked out again for each of `keys`."""
+    _execute(
+        sa.delete(MetricUnit).where(
+            MetricUnit.clinic_id == scope.clinic_id,
+            MetricUnit.household_id.in_(scope.households or ()),
+            MetricUnit.metric.in_(keys),
+        )
+    )
+    for key in keys:
+        _insert_units(key, scope)
+
+
+def _insert_units(key: str, scope: Scope) -> None:
+    measure = MEASURES[key]
+    count = len(measure.variants(scope))
+    if count > MAX_VARIANTS:
+        raise ValueError(f"{key}: {count} variants do not fit in {MAX_VARIANTS} bits")
+    units = measure.units(scope).subquery("units")
+    names = ["metric", "clinic_id", "unit_id", "day" if measure.at_is_date else "at"]
+    names += ["household_id", "child_id", "site_id", "clinician_id", "visit_kind"]
+    names += ["in_bits", "hit_bits", "value", *STORED_FAMILY_COLUMNS]
+    value = units.c.value if "value" in units.c else sa.null()
+    family, joins = family_columns(units, scope.clinic_id, scope.households)
+    select = sa.select(
+        sa.literal(key, sa.String),
+        sa.literal(scope.clinic_id, sa.Integer),
+        units.c.unit_id,
+        units.c.at,
+        units.c.household_id,
+        units.c.child_id,
+        units.c.site_id,
+        units.c.clinician_id,
+        units.c.visit_kind,
+        _bits(units, "in", count),
+        _bits(units, "hit", count),
+        sa.cast(value, sa.Float),
+        *family,
+    ).select_from(units)
+    for target, onclause in joins:
+        select = select.outerjoin(target, onclause)
+    _execute(sa.insert(MetricUnit).from_select(names, select))
+
+
+def _execute(statement: Any) -> None:
+    """A bulk statement: the session holds no stored unit to keep in step."""
+    db.session.execute(statement.execution_options(synchronize_session=False))
+
+
+def _bits(units: sa.Subquery, part: str, count: int) -> sa.ColumnElement[int]:
+    """Variant i's 0-or-1 column as bit i of one BIGINT."""
+    terms = [sa.cast(units.c[f"{part}_{i}"], sa.BigInteger) * (1 << i) for i in range(count)]
+    return functools.reduce(operator.add, terms) if terms else sa.literal(0, sa.BigInteger)
+
+
+def _batches(households: list[int]) -> Iterator[tuple[int, ...]]:
+    for start in range(0, len(households), HOUSEHOLDS_PER_BATCH):
+        yield tuple(households[start : start + HOUSEHOLDS_PER_BATCH])
