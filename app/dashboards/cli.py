@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.clinics.models import Clinic
+from app.clinics.commands import clinics_for_command
 from app.dashboards import store
 from app.extensions import db
 
@@ -23,12 +22,7 @@ def refresh(clinic_slug: str | None, rebuild: bool) -> None:
     """Work out again the units of every household changed since the last refresh (and every
     metric whose rules changed). Pages do this too; run it after a bulk load or an upgrade so
     that the first page read does not wait for it."""
-    query = sa.select(Clinic).order_by(Clinic.name)
-    if clinic_slug:
-        query = query.where(Clinic.slug == clinic_slug)
-    clinics = list(db.session.scalars(query))
-    if clinic_slug and not clinics:
-        raise click.ClickException(f"no clinic has the short name {clinic_slug}")
+    clinics = clinics_for_command(clinic_slug)
     for clinic in clinics:
         started = time.perf_counter()
         if rebuild:

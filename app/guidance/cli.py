@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.clinics.models import Clinic
+from app.clinics.commands import clinics_for_command
 from app.extensions import db
 from app.guidance.library import LibraryFileError, load_library
 from app.guidance.operations import install_missing_prompts
@@ -29,12 +28,7 @@ def check() -> None:
 @click.option("--clinic", "clinic_slug", help="Short name of one clinic (default: every clinic).")
 def install(clinic_slug: str | None) -> None:
     """Add the shipped prompts each clinic lacks; prompts a clinic has edited stay as they are."""
-    query = sa.select(Clinic).order_by(Clinic.name)
-    if clinic_slug:
-        query = query.where(Clinic.slug == clinic_slug)
-    clinics = list(db.session.scalars(query))
-    if clinic_slug and not clinics:
-        raise click.ClickException(f"no clinic has the short name {clinic_slug}")
+    clinics = clinics_for_command(clinic_slug)
     for clinic in clinics:
         added = install_missing_prompts(clinic.id)
         click.echo(f"{clinic.name}: {added} new prompts installed.")
