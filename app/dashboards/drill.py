@@ -140,7 +140,9 @@ def _selection(question: DrillQuestion) -> tuple[sa.Select[Any], bool]:
     """The units of the question, and whether the group is picked in Python (race and ethnicity
     are folded from stored lists, which SQL cannot compare as categories)."""
     measure = MEASURES[question.definition.key]
-    units = units_of(question.definition.key, question.scope).subquery("units")
+    # Variants up to the one asked for: only its columns are read.
+    variant_count = question.variant_index + 1
+    units = units_of(question.definition.key, question.scope, variant_count).subquery("units")
     stmt = (
         sa.select(units.c.at, units.c.child_id, units.c.household_id, units.c.site_id)
         .select_from(units)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
+from app.db import now_utc
+
 #: Five years of months: longer periods are a data export, not a page.
 MAX_MONTHS = 60
 
@@ -53,7 +55,7 @@ class Scope:
     def everything(
         cls, clinic_id: int, zone: ZoneInfo, households: tuple[int, ...] | None = None
     ) -> Scope:
-        this_month = datetime.now(zone).date().replace(day=1)
+        this_month = now_utc().astimezone(zone).date().replace(day=1)
         return cls(clinic_id, zone, (this_month,), all_time=True, households=households)
 
     @property

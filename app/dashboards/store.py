@@ -19,7 +19,6 @@ import hashlib
 import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +29,7 @@ from app.dashboards.definitions import BY_KEY
 from app.dashboards.dimensions import STORED_FAMILY_COLUMNS, family_columns
 from app.dashboards.models import MetricBuild, MetricUnit, StaleHousehold
 from app.dashboards.periods import Scope
-from app.dashboards.registry import MEASURES, Measure, UntilToday, flag
+from app.dashboards.registry import MEASURES, Measure, UntilToday, Variant, flag
 from app.dashboards.sqlfn import without_jit
 from app.db import now_utc
 from app.extensions import db
@@ -58,20 +57,24 @@ def stored_keys() -> list[str]:
     return [key for key, measure in MEASURES.items() if measure.is_stored]
 
 
-def units_of(key: str, scope: Scope) -> sa.Select[Any]:
-    """A metric's units over the scope, from `metric_units` when it is stored, else from its rows;
+def units_of(key: str, scope: Scope, variant_count: int) -> sa.Select[Any]:
+    """A metric's units over the scope, with the columns of its first `variant_count` variants
+    (the caller has read them), from `metric_units` when it is stored, else from its rows;
     either way without the units not yet due by the scope's today."""
     measure = MEASURES[key]
-    stmt = _stored_units(key, measure, scope) if measure.is_stored else measure.units(scope)
+    if measure.is_stored:
+        stmt = _stored_units(key, measure, scope, variant_count)
+    else:
+        stmt = measure.units(scope)
     if measure.until_today is None:
         return stmt
     units = stmt.subquery("due_units")
-    today = scope.today or datetime.now(scope.zone).date()
+    today = scope.today or now_utc().astimezone(scope.zone).date()
     due = units.c.at < today if measure.until_today is UntilToday.BEFORE else units.c.at <= today
     return sa.select(*units.c).where(due)
 
 
-def _stored_units(key: str, measure: Measure, scope: Scope) -> sa.Select[Any]:
+def _stored_units(key: str, measure: Measure, scope: Scope, variant_count: int) -> sa.Select[Any]:
     unit = MetricUnit
     at = unit.day if measure.at_is_date else unit.at
     columns: list[Any] = [
@@ -85,7 +88,7 @@ def _stored_units(key: str, measure: Measure, scope: Scope) -> sa.Select[Any]:
         unit.race_ethnicity,
         unit.insurance,
     ]
-    for i in range(len(measure.variants(scope))):
+    for i in range(variant_count):
         columns += [
             flag(unit.in_bits.op("&")(1 << i) != 0).label(f"in_{i}"),
             flag(unit.hit_bits.op("&")(1 << i) != 0).label(f"hit_{i}"),
@@ -115,26 +118,24 @@ def refresh(clinic_id: int) -> Refreshed:
             )
         ).all()
     )
+    counts: dict[str, int] = {}
     for key in stored_keys():
-        digest = rules_digest(key, scope)
+        variants = MEASURES[key].variants(scope)
+        counts[key] = len(variants)
+        digest = rules_digest(key, scope, variants)
         if digests.get(key) != digest:
-            _build(key, scope, digest)
+            _build(key, scope, digest, counts[key])
             done.rebuilt.append(key)
     stale = db.session.scalars(
         sa.delete(StaleHousehold)
         .where(StaleHousehold.clinic_id == clinic_id)
         .returning(StaleHousehold.household_id)
     ).all()
-    keys = [key for key in stored_keys() if key not in done.rebuilt]
+    left = {key: count for key, count in counts.items() if key not in done.rebuilt}
     for households in _batches(sorted(stale)):
-        _rework(keys, Scope.everything(clinic_id, scope.zone, households))
+        _rework(left, Scope.everything(clinic_id, scope.zone, households))
     done.households = len(stale)
     return done
-
-
-def refresh_all() -> dict[int, Refreshed]:
-    """Every clinic's stored units (the periodic job, and `flask metrics refresh`)."""
-    return {clinic_id: refresh(clinic_id) for clinic_id in db.session.scalars(sa.select(Clinic.id))}
 
 
 def forget_builds(clinic_id: int) -> None:
@@ -143,18 +144,19 @@ def forget_builds(clinic_id: int) -> None:
 
 
 def refresh_job() -> None:
-    """The periodic job: pages then find little left to work out."""
-    refresh_all()
+    """The periodic job: every clinic's stored units, so that pages find little left to do."""
+    for clinic_id in db.session.scalars(sa.select(Clinic.id)).all():
+        refresh(clinic_id)
 
 
-def rules_digest(key: str, scope: Scope) -> str:
+def rules_digest(key: str, scope: Scope, variants: tuple[Variant, ...]) -> str:
     """What a metric's stored units depend on besides the rows: a change means building again."""
     measure = MEASURES[key]
     described = (
         STORE_FORMAT,
         BY_KEY[key].version,
         measure.at_is_date,
-        tuple(v.key for v in measure.variants(scope)),
+        tuple(v.key for v in variants),
         measure.settings(scope),
         scope.utc_offset_minutes,
     )
@@ -166,14 +168,14 @@ def _lock(clinic_id: int) -> None:
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS, clinic_id)))
 
 
-def _build(key: str, scope: Scope, digest: str) -> None:
+def _build(key: str, scope: Scope, digest: str, variant_count: int) -> None:
     """All of a clinic's units of one metric, from scratch."""
     _execute(
         sa.delete(MetricUnit).where(
             MetricUnit.clinic_id == scope.clinic_id, MetricUnit.metric == key
         )
     )
-    _insert_units(key, scope)
+    _insert_units(key, scope, variant_count)
     build = db.session.get(MetricBuild, (scope.clinic_id, key))
     if build is None:
         build = MetricBuild(clinic_id=scope.clinic_id, metric=key)
@@ -182,22 +184,21 @@ def _build(key: str, scope: Scope, digest: str) -> None:
     db.session.flush()
 
 
-def _rework(keys: list[str], scope: Scope) -> None:
-    """The units of some households, worked out again for each of `keys`."""
+def _rework(variant_counts: dict[str, int], scope: Scope) -> None:
+    """The units of some households, worked out again for each metric of `variant_counts`."""
     _execute(
         sa.delete(MetricUnit).where(
             MetricUnit.clinic_id == scope.clinic_id,
             MetricUnit.household_id.in_(scope.households or ()),
-            MetricUnit.metric.in_(keys),
+            MetricUnit.metric.in_(variant_counts),
         )
     )
-    for key in keys:
-        _insert_units(key, scope)
+    for key, count in variant_counts.items():
+        _insert_units(key, scope, count)
 
 
-def _insert_units(key: str, scope: Scope) -> None:
+def _insert_units(key: str, scope: Scope, count: int) -> None:
     measure = MEASURES[key]
-    count = len(measure.variants(scope))
     if count > MAX_VARIANTS:
         raise ValueError(f"{key}: {count} variants do not fit in {MAX_VARIANTS} bits")
     units = measure.units(scope).subquery("units")

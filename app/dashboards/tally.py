@@ -83,7 +83,7 @@ def tally(
     measure = MEASURES[definition.key]
     variants = measure.variants(scope)
     by = breakdown_of(definition, by)
-    units = units_of(definition.key, scope).subquery("units")
+    units = units_of(definition.key, scope, len(variants)).subquery("units")
     month = scope.month_index(units.c.at, is_date=measure.at_is_date).label("month")
     group, joins = _grouping(by, units, scope)
     sums = []
