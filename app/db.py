@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -65,8 +66,18 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
 
+def at_time_zone(at: str | None, zone: str) -> str | None:
+    """SQLite's stand-in for PostgreSQL's `instant AT TIME ZONE zone`: the wall-clock time there
+    of a stored UTC instant, as SQLite's date functions read it."""
+    if at is None:
+        return None
+    local = datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+    return local.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def configure_sqlite(engine: sa.Engine) -> None:
-    """Make SQLite enforce foreign keys and honour SAVEPOINTs like PostgreSQL does."""
+    """Make SQLite enforce foreign keys, honour SAVEPOINTs and read instants in a time zone like
+    PostgreSQL does."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -78,6 +89,7 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        dbapi_connection.create_function("at_time_zone", 2, at_time_zone, deterministic=True)
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -39,7 +39,7 @@ def detail(definition: MetricDefinition, cell: Cell, minimum_cell: int) -> str:
     """What the figure is taken of: "2 of 3" for a rate, "mean of 120" for a mean."""
     if definition.figure == Figure.RATE or cell.is_suppressed or not cell.denominator:
         return present.fraction(cell, minimum_cell)
-    return _("mean of %(count)s", count=format_decimal(cell.denominator))
+    return _("mean of %(count)s", count=present.count(cell.denominator))
 
 
 def nice_ceiling(value: float) -> float:
@@ -107,7 +107,7 @@ class _Plot:
 
 def _scale_label(definition: MetricDefinition, value: float) -> str:
     if definition.figure == Figure.RATE:
-        return format_percent(value, format="#,##0%")
+        return present.percent(value)
     return format_decimal(value, format="#,##0.##")
 
 
@@ -152,9 +152,9 @@ def _month_labels(months: Sequence[date], plot: _Plot) -> Markup:
     """Short month names, with the year under the first one and under each January."""
     texts, shown_year = [], None
     for i in _labelled(len(months)):
-        texts.append(_axis_text(plot.x(i), plot.lower + 13, format_date(months[i], "LLL")))
+        texts.append(_axis_text(plot.x(i), plot.lower + 13, present.month_part(months[i], "LLL")))
         if months[i].year != shown_year:
-            texts.append(_axis_text(plot.x(i), plot.lower + 25, format_date(months[i], "y")))
+            texts.append(_axis_text(plot.x(i), plot.lower + 25, present.month_part(months[i], "y")))
             shown_year = months[i].year
     return Markup("").join(texts)
 
@@ -213,8 +213,7 @@ def _description(
         _month_words(definition, m, c, minimum_cell) for m, c in zip(months, cells, strict=True)
     ]
     if definition.target is not None:
-        target = format_percent(definition.target, format="#,##0%")
-        sentences.append(_("The target is %(target)s", target=target))
+        sentences.append(_("The target is %(target)s", target=present.percent(definition.target)))
     return " ".join(sentence + "." for sentence in sentences)
 
 

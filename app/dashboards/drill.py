@@ -23,7 +23,7 @@ from app.core.templating import child_age
 from app.dashboards.definitions import MetricDefinition
 from app.dashboards.dimensions import Dimension, group_column, group_key, restrict_to_group
 from app.dashboards.forms import FilterError, Filters
-from app.dashboards.periods import Scope, add_months, parse_month
+from app.dashboards.periods import Scope, parse_month
 from app.dashboards.queries import metric_tally
 from app.dashboards.registry import MEASURES, Variant
 from app.dashboards.store import units_of
@@ -139,7 +139,6 @@ def drilled_units(question: DrillQuestion, page: int | None, size: int) -> Drill
 def _selection(question: DrillQuestion) -> tuple[sa.Select[Any], bool]:
     """The units of the question, and whether the group is picked in Python (race and ethnicity
     are folded from stored lists, which SQL cannot compare as categories)."""
-    measure = MEASURES[question.definition.key]
     # Variants up to the one asked for: only its columns are read.
     variant_count = question.variant_index + 1
     units = units_of(question.definition.key, question.scope, variant_count).subquery("units")
@@ -150,9 +149,7 @@ def _selection(question: DrillQuestion) -> tuple[sa.Select[Any], bool]:
         .order_by(units.c.at.desc(), units.c.child_id, units.c.household_id)
     )
     if question.month is not None:
-        stmt = stmt.where(
-            *_in_month(units.c.at, question.scope, question.month, measure.at_is_date)
-        )
+        stmt = stmt.where(units.c.month == question.scope.months.index(question.month))
     if question.group is None or question.by is None:
         return stmt, False
     if question.by == Dimension.RACE_ETHNICITY:
@@ -175,13 +172,6 @@ def _part(units: sa.Subquery, index: int, part: str) -> sa.ColumnElement[bool]:
     if part == "missed":
         return sa.and_(included, units.c[f"hit_{index}"] == 0)
     return included
-
-
-def _in_month(at: Any, scope: Scope, month: date, is_date: bool) -> tuple[Any, Any]:
-    start, end = month, add_months(month, 1)
-    if not is_date:
-        start, end = scope.month_start(start), scope.month_start(end)
-    return at >= start, at < end
 
 
 def _described(rows: Sequence[Any], scope: Scope) -> list[DrillRow]:

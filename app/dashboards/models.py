@@ -21,7 +21,7 @@ class MetricUnit(Base):
 
     __tablename__ = "metric_units"
     __table_args__ = (
-        sa.Index("ix_metric_units_clinic_metric_at", "clinic_id", "metric", "at"),
+        sa.Index("ix_metric_units_clinic_metric_month", "clinic_id", "metric", "month"),
         sa.Index("ix_metric_units_household_metric", "household_id", "metric"),
     )
 
@@ -34,6 +34,9 @@ class MetricUnit(Base):
     #: What puts the unit in a month: an instant, or for some metrics a day (`at_is_date`).
     at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     day: Mapped[date | None]
+    #: Its month in the clinic's time zone, as months since year 0 (`periods.month_number`): a
+    #: page counts months by subtraction instead of comparing each instant with month starts.
+    month: Mapped[int | None]
     household_id: Mapped[int]
     child_id: Mapped[int | None]
     site_id: Mapped[int | None]

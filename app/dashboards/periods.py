@@ -21,6 +21,11 @@ def add_months(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def month_number(month: date) -> int:
+    """Months since year 0, as `sqlfn.month_number` counts them in SQL."""
+    return month.year * 12 + month.month - 1
+
+
 def months_between(first: date, last: date) -> list[date]:
     """First days of the months from `first` to `last`, both included."""
     count = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -96,8 +101,15 @@ class Scope:
         """The condition keeping only the scope's households (none when it has them all)."""
         return [] if self.households is None else [household_id.in_(self.households)]
 
+    def numbered_in_period(self, number: ColumnElement[int]) -> ColumnElement[bool]:
+        """`in_period` for a month number (`month_number`) kept with each row."""
+        if self.all_time:
+            return sa.true()
+        return number.between(month_number(self.months[0]), month_number(self.months[-1]))
+
     def month_index(self, at: ColumnElement[Any], *, is_date: bool = False) -> ColumnElement[int]:
-        """0 for the first month of the period, 1 for the next…; rows are already in the period."""
+        """0 for the first month of the period, 1 for the next…; rows are already in the period.
+        (Rows that keep their month number need no comparisons: `number − month_number(first)`.)"""
         bounds = [add_months(m, 1) for m in self.months[:-1]]
         if not is_date:
             bounds = [self.month_start(b) for b in bounds]

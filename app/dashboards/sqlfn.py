@@ -64,6 +64,21 @@ class local_date(FunctionElement[Any]):  # noqa: N801
         super().__init__(expr)
 
 
+class month_number(FunctionElement[Any]):  # noqa: N801
+    """Months since year 0 (year × 12 + month − 1) of a date, or of an instant in a time zone:
+    `month_number(day)`, `month_number(at, "America/New_York")`."""
+
+    name = "month_number"
+    inherit_cache = True
+    type = sa.Integer()
+
+    def __init__(self, expr: ColumnElement[Any], zone: str | None = None) -> None:
+        if zone is None:
+            super().__init__(expr)
+        else:
+            super().__init__(expr, sa.literal(zone, sa.String))
+
+
 class days_between(FunctionElement[Any]):  # noqa: N801
     """Fractional days from `start` to `end` (two instants)."""
 
@@ -104,6 +119,22 @@ def _local_date_pg(element: local_date, compiler: Any, **kw: Any) -> str:
 @compiles(local_date, "sqlite")
 def _local_date_sqlite(element: local_date, compiler: Any, **kw: Any) -> str:
     return f"date({_only_arg(element, compiler, **kw)}, '{element.offset_minutes:+d} minutes')"
+
+
+@compiles(month_number, "postgresql")
+def _month_number_pg(element: month_number, compiler: Any, **kw: Any) -> str:
+    expr, *zone = (compiler.process(c, **kw) for c in element.clauses)
+    local = f"({expr} AT TIME ZONE {zone[0]})" if zone else expr
+    return f"CAST(EXTRACT(YEAR FROM {local}) * 12 + EXTRACT(MONTH FROM {local}) - 1 AS INTEGER)"
+
+
+@compiles(month_number, "sqlite")
+def _month_number_sqlite(element: month_number, compiler: Any, **kw: Any) -> str:
+    expr, *zone = (compiler.process(c, **kw) for c in element.clauses)
+    # at_time_zone is the Python function `app.db.configure_sqlite` gives every connection.
+    local = f"at_time_zone({expr}, {zone[0]})" if zone else expr
+    year, month = (f"CAST(strftime('{part}', {local}) AS INTEGER)" for part in ("%Y", "%m"))
+    return f"({year} * 12 + {month} - 1)"
 
 
 @compiles(days_between, "postgresql")

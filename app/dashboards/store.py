@@ -28,8 +28,9 @@ from app.clinics.models import Clinic
 from app.dashboards.definitions import BY_KEY
 from app.dashboards.dimensions import STORED_FAMILY_COLUMNS, family_columns
 from app.dashboards.models import MetricBuild, MetricUnit, StaleHousehold
-from app.dashboards.periods import Scope
+from app.dashboards.periods import Scope, month_number
 from app.dashboards.registry import MEASURES, Measure, UntilToday, Variant, flag
+from app.dashboards.sqlfn import month_number as sql_month_number
 from app.dashboards.sqlfn import without_jit
 from app.db import now_utc
 from app.extensions import db
@@ -40,7 +41,11 @@ HOUSEHOLDS_PER_BATCH = 500
 MAX_VARIANTS = 62
 #: Raised when the layout of `metric_units` or the way units are built changes: every metric is
 #: then built again.
-STORE_FORMAT = 1
+STORE_FORMAT = 2
+#: How long `compact` waits for the stored units to be free.
+COMPACT_LOCK_WAIT = "10s"
+#: The order `compact` keeps the stored units in.
+_CLUSTER_INDEX = "ix_metric_units_clinic_metric_month"
 #: The first key of PostgreSQL's two-key advisory locks for "refreshing a clinic's units".
 _LOCK_CLASS = 7_301
 
@@ -59,13 +64,16 @@ def stored_keys() -> list[str]:
 
 def units_of(key: str, scope: Scope, variant_count: int) -> sa.Select[Any]:
     """A metric's units over the scope, with the columns of its first `variant_count` variants
-    (the caller has read them), from `metric_units` when it is stored, else from its rows;
-    either way without the units not yet due by the scope's today."""
+    (the caller has read them) and ``month``, the index of the unit's month in the scope's; from
+    `metric_units` when it is stored, else from its rows; either way without the units not yet
+    due by the scope's today."""
     measure = MEASURES[key]
     if measure.is_stored:
         stmt = _stored_units(key, measure, scope, variant_count)
     else:
         stmt = measure.units(scope)
+        month = scope.month_index(stmt.selected_columns.at, is_date=measure.at_is_date)
+        stmt = stmt.add_columns(month.label("month"))
     if measure.until_today is None:
         return stmt
     units = stmt.subquery("due_units")
@@ -93,10 +101,11 @@ def _stored_units(key: str, measure: Measure, scope: Scope, variant_count: int) 
             flag(unit.in_bits.op("&")(1 << i) != 0).label(f"in_{i}"),
             flag(unit.hit_bits.op("&")(1 << i) != 0).label(f"hit_{i}"),
         ]
-    stmt = sa.select(*columns, unit.value).where(
+    month = (unit.month - month_number(scope.months[0])).label("month")
+    stmt = sa.select(*columns, unit.value, month).where(
         unit.clinic_id == scope.clinic_id,
         unit.metric == key,
-        scope.in_period(at, is_date=measure.at_is_date),
+        scope.numbered_in_period(unit.month),
     )
     return stmt if scope.site_id is None else stmt.where(unit.site_id == scope.site_id)
 
@@ -143,6 +152,29 @@ def forget_builds(clinic_id: int) -> None:
     db.session.execute(sa.delete(MetricBuild).where(MetricBuild.clinic_id == clinic_id))
 
 
+def compact() -> bool:
+    """Rewrite `metric_units` in (clinic, metric, month) order and refresh the planner's figures
+    (PostgreSQL; SQLite has no such need at its sizes). The caller commits.
+
+    A page reads one metric's year of units; kept together they fill a few thousand adjacent
+    pages (33 ms for 170,000 screens at 20 sites), while a rebuild or a day of refreshes scatters
+    them over the whole table (220 ms). The rewrite also drops the rows those left dead. It locks
+    the table until the commit (9 s for 3.2 million units), so it gives up, and says so with
+    False, when another transaction holds the table for longer than `COMPACT_LOCK_WAIT`: pages
+    would queue behind it meanwhile."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    table = MetricUnit.__tablename__
+    db.session.execute(sa.text(f"SET LOCAL lock_timeout = '{COMPACT_LOCK_WAIT}'"))
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.text(f"CLUSTER {table} USING {_CLUSTER_INDEX}"))
+    except sa.exc.OperationalError:
+        return False
+    db.session.execute(sa.text(f"ANALYZE {table}"))
+    return True
+
+
 def refresh_job() -> None:
     """The periodic job: every clinic's stored units, so that pages find little left to do."""
     for clinic_id in db.session.scalars(sa.select(Clinic.id)).all():
@@ -158,6 +190,7 @@ def rules_digest(key: str, scope: Scope, variants: tuple[Variant, ...]) -> str:
         measure.at_is_date,
         tuple(v.key for v in variants),
         measure.settings(scope),
+        scope.zone.key,
         scope.utc_offset_minutes,
     )
     return hashlib.sha256(repr(described).encode()).hexdigest()
@@ -202,7 +235,7 @@ def _insert_units(key: str, scope: Scope, count: int) -> None:
     if count > MAX_VARIANTS:
         raise ValueError(f"{key}: {count} variants do not fit in {MAX_VARIANTS} bits")
     units = measure.units(scope).subquery("units")
-    names = ["metric", "clinic_id", "unit_id", "day" if measure.at_is_date else "at"]
+    names = ["metric", "clinic_id", "unit_id", "day" if measure.at_is_date else "at", "month"]
     names += ["household_id", "child_id", "site_id", "clinician_id", "visit_kind"]
     names += ["in_bits", "hit_bits", "value", *STORED_FAMILY_COLUMNS]
     value = units.c.value if "value" in units.c else sa.null()
@@ -212,6 +245,7 @@ def _insert_units(key: str, scope: Scope, count: int) -> None:
         sa.literal(scope.clinic_id, sa.Integer),
         units.c.unit_id,
         units.c.at,
+        _month_number(units.c.at, measure, scope),
         units.c.household_id,
         units.c.child_id,
         units.c.site_id,
@@ -225,6 +259,11 @@ def _insert_units(key: str, scope: Scope, count: int) -> None:
     for target, onclause in joins:
         select = select.outerjoin(target, onclause)
     _execute(sa.insert(MetricUnit).from_select(names, select))
+
+
+def _month_number(at: Any, measure: Measure, scope: Scope) -> sa.ColumnElement[int]:
+    """The unit's month: its day's, or its instant's in the clinic's time zone."""
+    return sql_month_number(at) if measure.at_is_date else sql_month_number(at, scope.zone.key)
 
 
 def _execute(statement: Any) -> None:

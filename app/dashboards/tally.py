@@ -84,14 +84,14 @@ def tally(
     variants = measure.variants(scope)
     by = breakdown_of(definition, by)
     units = units_of(definition.key, scope, len(variants)).subquery("units")
-    month = scope.month_index(units.c.at, is_date=measure.at_is_date).label("month")
+    month = units.c.month
     group, joins = _grouping(by, units, scope)
     sums = []
     for i in range(len(variants)):
         sums += [sa.func.sum(units.c[f"in_{i}"]), sa.func.sum(units.c[f"hit_{i}"])]
     if definition.figure == Figure.MEAN:
         sums.append(sa.func.sum(units.c.value))
-    grouped = [c for c, varies in ((month, len(scope.months) > 1), (group, by)) if varies]
+    grouped = [month, group] if by else [month]
     stmt = _joined(sa.select(month, group, *sums), units, joins).group_by(*grouped)
     rows = [_empty_row(v, len(scope.months)) for v in variants]
     for month_index, raw, *figures in db.session.execute(stmt):

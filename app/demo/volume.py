@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 from time import perf_counter
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -137,12 +136,10 @@ def seed_volume(options: VolumeOptions) -> VolumeSummary:
                          perf_counter() - started)  # fmt: skip
 
 
-def analyze(*models: type[Any]) -> None:
-    """Fresh planner statistics for the tables just loaded, or for `models` (PostgreSQL; SQLite
-    plans without)."""
+def analyze() -> None:
+    """Fresh planner statistics for the tables just loaded (PostgreSQL; SQLite plans without)."""
     if db.session.connection().dialect.name == "postgresql":
-        loaded = models or [model for model, _columns in WRITE_ORDER]
-        tables = ", ".join(model.__tablename__ for model in loaded)
+        tables = ", ".join(model.__tablename__ for model, _columns in WRITE_ORDER)
         db.session.execute(sa.text(f"ANALYZE {tables}"))
 
 

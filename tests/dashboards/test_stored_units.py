@@ -24,7 +24,15 @@ from app.screening.models import ResponseStatus, ScreeningResponse
 from app.screening.operations import mark_entered_in_error
 from app.visits.models import PracticeDelivery
 from app.visits.operations import withdraw_practice
-from tests.dashboards.builders import PHQ2_NEGATIVE, PHQ2_POSITIVE, scope_of, screen, tally, visit
+from tests.dashboards.builders import (
+    PHQ2_NEGATIVE,
+    PHQ2_POSITIVE,
+    at,
+    scope_of,
+    screen,
+    tally,
+    visit,
+)
 from tests.dashboards.builders_connecting import (
     PHQ9_ITEM_9,
     acknowledge,
@@ -134,6 +142,17 @@ def test_a_clinic_setting_a_metric_reads_rebuilds_that_metric_alone(make, clinic
     assert store.refresh(clinic.id).rebuilt == ["critical-acknowledged"]
 
 
+def test_a_clinic_moving_to_another_time_zone_rebuilds_every_metric(make, clinic):
+    # Denver and Phoenix share their winter offset; only Denver keeps summer time, which moves
+    # some units into another month.
+    clinic.timezone = "America/Denver"
+    store.refresh(clinic.id)
+    clinic.timezone = "America/Phoenix"
+    db.session.flush()
+
+    assert set(store.refresh(clinic.id).rebuilt) == set(store.stored_keys())
+
+
 def test_a_follow_up_counts_once_its_day_has_passed_without_any_change(make, clinic):
     crew = team(make, clinic)
     follow_up(make, crew, make.child(clinic=clinic), date(2026, 3, 20))
@@ -144,6 +163,23 @@ def test_a_follow_up_counts_once_its_day_has_passed_without_any_change(make, cli
 
     assert on_the_day.rows[0].total.denominator == 0
     assert next_day.rows[0].total.denominator == 1
+
+
+def test_a_screen_falls_in_its_month_on_the_clinics_clock_in_summer_time(make, clinic):
+    # New York in April keeps summer time (UTC−4): 03:30 UTC on 1 April is 23:30 on 31 March
+    # there, and 04:30 UTC is 00:30 on 1 April. A month number worked out with the zone's winter
+    # offset (UTC−5) would put the second screen in March too.
+    clinic.timezone = "America/New_York"
+    for hour, minute in ((3, 30), (4, 30)):
+        appointment = visit(make, make.child(clinic=clinic), date(2026, 4, 1))
+        screen(make, appointment, "phq-2", PHQ2_NEGATIVE).submitted_at = at(
+            date(2026, 4, 1), hour
+        ) + timedelta(minutes=minute)
+    db.session.flush()
+
+    result = tally(BY_KEY["positive-rate"], scope_of(clinic, MARCH, date(2026, 4, 1)), None, 1)
+
+    assert [m.denominator for m in result.row("phq-2").months] == [1, 1]
 
 
 def _figures(result: MetricTally) -> list[object]:
@@ -240,17 +276,36 @@ def test_a_family_whose_language_changes_moves_to_its_new_group(make, clinic):
     assert list(tally(*by_language).group_order) == ["es"]
 
 
-def test_the_refresh_command_builds_again_from_scratch_when_asked(app, make, clinic):
+def test_the_refresh_command_builds_again_and_compacts_when_asked(app, make, clinic):
     visit(make, make.child(clinic=clinic), date(2026, 3, 10))
     runner = app.test_cli_runner()
 
     first = runner.invoke(refresh_command, ["--clinic", clinic.slug])
     again = runner.invoke(refresh_command, ["--clinic", clinic.slug])
     rebuilt = runner.invoke(refresh_command, ["--clinic", clinic.slug, "--rebuild"])
+    compacted = runner.invoke(refresh_command, ["--clinic", clinic.slug, "--compact"])
     unknown = runner.invoke(refresh_command, ["--clinic", "nowhere"])
 
     assert f"{len(store.stored_keys())} metrics built" in first.output
+    assert "put in reading order" in first.output
     assert "0 metrics built, 0 households" in again.output
+    assert "reading order" not in again.output
     assert f"{len(store.stored_keys())} metrics built" in rebuilt.output
+    assert "0 metrics built, 0 households" in compacted.output
+    assert "put in reading order" in compacted.output
+    assert compacted.exit_code == 0
     assert unknown.exit_code == 1
     assert "no clinic has the short name nowhere" in unknown.output
+
+
+def test_compacting_gives_up_while_another_transaction_reads_the_units(make, clinic, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's stored units are never rewritten")
+    visit(make, make.child(clinic=clinic), date(2026, 3, 10))
+    monkeypatch.setattr(store, "COMPACT_LOCK_WAIT", "200ms")
+    with db.engine.connect() as reader:
+        reader.execute(sa.text("LOCK TABLE metric_units IN ACCESS SHARE MODE"))
+        assert store.compact() is False
+
+    # The transaction goes on: the figures are still there to read.
+    assert _due(clinic) == (0, 1)
