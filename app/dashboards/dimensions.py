@@ -156,7 +156,9 @@ def group_labels(dimension: Dimension, keys: Iterable[str], clinic_id: int) -> d
     labels = {k: str(GROUP_LABELS[k]) for k in keys if k in GROUP_LABELS}
     ids = [int(k) for k in keys if k.isdigit()]
     if dimension == Dimension.SITE and ids:
-        rows = db.session.execute(sa.select(Site.id, Site.name).where(Site.id.in_(ids)))
+        rows = db.session.execute(
+            sa.select(Site.id, Site.name).where(Site.clinic_id == clinic_id, Site.id.in_(ids))
+        )
         labels.update({str(i): name for i, name in rows})
     elif dimension == Dimension.CLINICIAN and ids:
         rows = db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids)))

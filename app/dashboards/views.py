@@ -13,7 +13,7 @@ from app.core.auth import current_clinic_id, current_role, require_role
 from app.core.clock import clinic_today, clinic_zone
 from app.core.roles import CARE_TEAM, Role
 from app.core.templating import locale_choices
-from app.dashboards import drill, page, queries, store
+from app.dashboards import drill, page, present, queries, store
 from app.dashboards.definitions import DEFINITIONS, MetricDefinition, Section
 from app.dashboards.forms import FilterError, Filters, filter_form, read_filters
 from app.dashboards.periods import Scope
@@ -74,7 +74,7 @@ def index():
     return render_template(
         "dashboards/index.html", form=filter_form(request.args, sites, filters), page=dashboard,
         args=filters.args(), site_name=_site_name(sites, filters.site_id),
-        reports=_report_links(filters), report_month=page.present.month_name(filters.months[-1]),
+        reports=_report_links(filters), report_month=present.month_name(filters.months[-1]),
     )  # fmt: skip
 
 
@@ -97,7 +97,7 @@ def _report_links(filters: Filters) -> list[tuple[str, str, str]]:
 def definitions():
     sections = [(s, [d for d in DEFINITIONS if d.section == s]) for s in Section]
     return render_template(
-        "dashboards/definitions.html", sections=sections, present=page.present,
+        "dashboards/definitions.html", sections=sections, present=present,
         measured={d.key for d in queries.measured_definitions()},
     )  # fmt: skip
 
@@ -158,8 +158,8 @@ def children(metric_key: str):
     return render_template(
         "dashboards/children.html", question=question, result=result, args=filters.args(),
         page_number=page_number, has_next=page_number * size < result.total,
-        period_name=page.present.period_name(question.scope.months), parts=_parts(),
-        month_name=page.present.month_name(question.month) if question.month else "",
+        period_name=present.period_name(question.scope.months), parts=_parts(),
+        month_name=present.month_name(question.month) if question.month else "",
         site_name=_site_name(sites_of(current_clinic_id()), filters.site_id),
         opens_records=current_role() in CARE_TEAM,
     )  # fmt: skip
